@@ -1,0 +1,79 @@
+package org.contactrouter.routing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.contactrouter.events.Channel;
+
+/** A contact at run time, from arrival to wrap-up. Mutable, owned by the engine's single thread. */
+final class ContactState {
+
+    final String id;
+    final Channel channel;
+    /** channel:conversation, or null for follow-ups (they are not a customer thread). */
+    final String conversationKey;
+    final String customerKey;
+    final String language;
+    final String tier;
+    /** The contact this one follows up, or null. */
+    final String originContactId;
+
+    ContactStatus status = ContactStatus.SCHEDULED;
+    long decisionCount;
+
+    String ruleId;
+    Queue queue;
+    int priority;
+    Map<String, Integer> extraSkills = Map.of();
+    Requirement requirement;
+
+    /** Start of the current wait (arrival, or a transfer to a queue). */
+    long waitStartedMillis;
+    /** Since when the current target (queue and requirement) applies; escalation delays count from here. */
+    long targetSinceMillis;
+    /** When priority started aging; survives overflow. */
+    long agingSinceMillis;
+    /** Bumped when a new wait starts: timers of an older wait are stale. */
+    long waitGeneration;
+    /** Bumped when the routing target changes: escalation and cycle timers of the older target are stale. */
+    long targetGeneration;
+    int nextEscalationStep;
+
+    WaitingList waitingList;
+    WaitingList.Entry waitingEntry;
+    /** The agent this contact is reserved for (affinity or follow-up), or null. */
+    AgentState reservedFor;
+
+    String offerId;
+    AgentState offeredTo;
+    Instant offerExpiresAt;
+    int offerCount;
+    /** Agents who declined or missed it in this cycle. */
+    final Set<String> excluded = new HashSet<>();
+
+    AgentState owner;
+    long assignedAtMillis;
+    String previousAgentId;
+    int transfers;
+    final List<String> notes = new ArrayList<>();
+    int followUps;
+    /** For a scheduled contact: when it becomes due. */
+    Instant dueAt;
+    String followUpNote;
+    /** For a follow-up: the agent who scheduled it and gets it back. */
+    String followUpAgentId;
+
+    ContactState(String id, Channel channel, String conversationKey, String customerKey, String language, String tier,
+                 String originContactId) {
+        this.id = id;
+        this.channel = channel;
+        this.conversationKey = conversationKey;
+        this.customerKey = customerKey;
+        this.language = language;
+        this.tier = tier;
+        this.originContactId = originContactId;
+    }
+}
