@@ -4,7 +4,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.contactrouter.events.Channel;
 
 /**
@@ -23,8 +22,8 @@ public record Agent(String id, String name, Map<String, Integer> skills, Set<Str
     public Agent {
         Objects.requireNonNull(id, "id");
         name = name == null ? id : name;
-        skills = Map.copyOf(new TreeMap<>(Objects.requireNonNull(skills, "skills")));
-        languages = Set.copyOf(Objects.requireNonNull(languages, "languages"));
+        skills = Sorted.map(Objects.requireNonNull(skills, "skills"));
+        languages = Sorted.set(Objects.requireNonNull(languages, "languages"));
         EnumMap<Channel, Integer> cap = new EnumMap<>(Channel.class);
         cap.putAll(Objects.requireNonNull(capacity, "capacity"));
         cap.forEach((ch, n) -> {
@@ -32,8 +31,8 @@ public record Agent(String id, String name, Map<String, Integer> skills, Set<Str
                 throw new IllegalArgumentException("capacity." + ch.wireName() + ": " + n + " (expected >= 0)");
             }
         });
-        capacity = Map.copyOf(cap);
-        exclusive = Set.copyOf(Objects.requireNonNull(exclusive, "exclusive"));
+        capacity = java.util.Collections.unmodifiableMap(cap);
+        exclusive = Sorted.channels(Objects.requireNonNull(exclusive, "exclusive"));
         skills.forEach((skill, level) -> {
             if (level < 1 || level > 10) {
                 throw new IllegalArgumentException("skills." + skill + ": " + level + " (expected 1..10)");

@@ -43,8 +43,8 @@ public record BusinessHours(String id, ZoneId zone, Map<DayOfWeek, List<TimeRang
         Objects.requireNonNull(zone, "zone");
         EnumMap<DayOfWeek, List<TimeRange>> copy = new EnumMap<>(DayOfWeek.class);
         Objects.requireNonNull(weekly, "weekly").forEach((d, ranges) -> copy.put(d, List.copyOf(ranges)));
-        weekly = Map.copyOf(copy);
-        closed = Set.copyOf(Objects.requireNonNull(closed, "closed"));
+        weekly = java.util.Collections.unmodifiableMap(copy);
+        closed = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(Objects.requireNonNull(closed, "closed")));
     }
 
     public boolean isOpen(Instant at) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.contactrouter.events.Channel;
+import org.contactrouter.events.Customer;
 
 /** A contact at run time, from arrival to wrap-up. Mutable, owned by the engine's single thread. */
 final class ContactState {
@@ -20,6 +21,10 @@ final class ContactState {
     final String tier;
     /** The contact this one follows up, or null. */
     final String originContactId;
+    /** Who the customer is, as the opening event said; null for follow-ups. */
+    Customer customer;
+    String subject;
+    String firstText;
 
     ContactStatus status = ContactStatus.SCHEDULED;
     long decisionCount;

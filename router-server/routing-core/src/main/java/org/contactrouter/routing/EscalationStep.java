@@ -19,7 +19,7 @@ public record EscalationStep(Duration after, int slaPercent, Map<String, Integer
                              String overflowTo, int raisePriority) {
 
     public EscalationStep {
-        skills = Map.copyOf(Objects.requireNonNull(skills, "skills"));
+        skills = Sorted.map(Objects.requireNonNull(skills, "skills"));
         if ((after == null) == (slaPercent == 0)) {
             throw new IllegalArgumentException("escalation.at: expected exactly one of a duration or a percentage");
         }

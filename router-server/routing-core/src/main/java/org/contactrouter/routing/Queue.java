@@ -32,11 +32,11 @@ public record Queue(String id, String name, Set<Channel> channels, Map<String, I
     public Queue {
         Objects.requireNonNull(id, "id");
         name = name == null ? id : name;
-        channels = Set.copyOf(Objects.requireNonNull(channels, "channels"));
-        skills = Map.copyOf(Objects.requireNonNull(skills, "skills"));
+        channels = Sorted.channels(Objects.requireNonNull(channels, "channels"));
+        skills = Sorted.map(Objects.requireNonNull(skills, "skills"));
         EnumMap<Channel, Duration> targets = new EnumMap<>(Channel.class);
         targets.putAll(Objects.requireNonNull(responseTargets, "responseTargets"));
-        responseTargets = Map.copyOf(targets);
+        responseTargets = java.util.Collections.unmodifiableMap(targets);
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(expectedHandleTime, "expectedHandleTime");
         escalation = List.copyOf(Objects.requireNonNull(escalation, "escalation"));

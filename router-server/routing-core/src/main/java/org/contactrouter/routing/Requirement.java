@@ -12,7 +12,7 @@ import org.contactrouter.events.Channel;
 record Requirement(Channel channel, Map<String, Integer> skills, String language) {
 
     Requirement {
-        skills = Map.copyOf(skills);
+        skills = Sorted.map(skills);
         language = language == null ? null : primaryTag(language);
     }
 

@@ -113,6 +113,13 @@ public record RoutingConfig(String version, RoutingSettings settings, List<Strin
                 }
             }
         }
+        for (int i = 0; i < hours.size(); i++) {
+            BusinessHours h = hours.get(i);
+            if (h.weekly().values().stream().allMatch(List::isEmpty)) {
+                problems.add(ConfigProblem.error("hours[" + i + "].weekly", "business hours '" + h.id()
+                        + "' are never open (expected at least one range, such as mon-fri: [\"09:00-17:00\"])"));
+            }
+        }
         for (int i = 0; i < rules.size(); i++) {
             RoutingRule r = rules.get(i);
             String at = "rules[" + i + "]";
@@ -131,7 +138,8 @@ public record RoutingConfig(String version, RoutingSettings settings, List<Strin
                             + "' (rules[" + j + "]) comes first and matches every contact it matches"));
                     break;
                 }
-                if (!earlier.queue().equals(r.queue()) && overlaps(earlier, r)) {
+                // A later rule that covers the earlier one is its fallback: the usual pattern, not a conflict.
+                if (!earlier.queue().equals(r.queue()) && overlaps(earlier, r) && !covers(r, earlier)) {
                     problems.add(ConfigProblem.warning(at, "rule '" + r.id() + "' overlaps rule '" + earlier.id()
                             + "' (rules[" + j + "]): a contact matching both goes to '" + earlier.queue() + "'"));
                 }
@@ -197,7 +205,7 @@ public record RoutingConfig(String version, RoutingSettings settings, List<Strin
         for (int i = 0; i < items.size(); i++) {
             String key = id.apply(items.get(i));
             if (!seen.add(key)) {
-                problems.add(ConfigProblem.error(at + "[" + i + "]", "duplicate id '" + key + "'"));
+                problems.add(ConfigProblem.error(at + "[" + i + "]" + (at.equals("skills") ? "" : ".id"), "duplicate id '" + key + "'"));
             }
         }
     }

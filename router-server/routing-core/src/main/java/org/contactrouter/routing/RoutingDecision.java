@@ -3,6 +3,7 @@ package org.contactrouter.routing;
 import java.time.Duration;
 import java.time.Instant;
 import org.contactrouter.events.Channel;
+import org.contactrouter.events.Customer;
 
 /**
  * One thing the engine decided, with the time it was decided (the {@code now} it was given) and the config version
@@ -17,6 +18,9 @@ import org.contactrouter.events.Channel;
  * @param configVersion   version of the config in force
  * @param type            what was decided
  * @param customerKey     the customer, when about a contact
+ * @param customer        who the customer is (name, identities), on the first decision about a contact (QUEUED or
+ *                        AFTER_HOURS)
+ * @param subject         the email subject or chat topic, on the first decision about a contact
  * @param channel         the contact's channel
  * @param queueId         the queue, when one applies
  * @param ruleId          the rule that routed the contact
@@ -27,13 +31,14 @@ import org.contactrouter.events.Channel;
  * @param dueAt           offer expiry, next opening (AFTER_HOURS), or follow-up due time
  * @param priority        the contact's priority after this decision
  * @param estimatedWait   expected wait in the queue, when known (QUEUED)
- * @param text            message or note text, disposition, escalation or presence detail
+ * @param text            message or note text (on QUEUED: the first message), disposition, escalation or presence
+ *                        detail
  * @param reason          why, for REFUSED
  * @param causeEventId    the event that led to this, or null for timers
  * @param explanation     why the outcome is what it is
  */
 public record RoutingDecision(String id, long sequence, String contactId, Instant decidedAt, String configVersion,
-                              DecisionType type, String customerKey, Channel channel, String queueId, String ruleId,
+                              DecisionType type, String customerKey, Customer customer, String subject, Channel channel, String queueId, String ruleId,
                               String agentId, String previousAgentId, String agentName, String offerId, Instant dueAt,
                               Integer priority, Duration estimatedWait, String text, RefusalReason reason,
                               String causeEventId, Explanation explanation) {

@@ -252,6 +252,9 @@ public final class RoutingEngine {
         String tier = m.attributes().getOrDefault("tier", profile == null ? null : profile.tier());
         ContactState c = new ContactState(newContactId(cause), m.channel(), conversationKey, customerKey,
                 m.language(), tier, null);
+        c.customer = m.customer();
+        c.subject = m.subject();
+        c.firstText = m.text();
         RoutingRule rule = matchRule(c, m);
         Queue q = rule != null ? queues.get(rule.queue()) : firstQueueFor(m.channel());
         if (q == null) {
@@ -635,7 +638,7 @@ public final class RoutingEngine {
                 c.status = ContactStatus.SCHEDULED;
                 c.dueAt = opens.get();
                 schedule(Timer.Kind.DUE, c, c.dueAt.toEpochMilli(), 0, null);
-                emit(new Draft(DecisionType.AFTER_HOURS, c).due(c.dueAt)
+                emit(new Draft(DecisionType.AFTER_HOURS, c).due(c.dueAt).introduce()
                         .explain("queue " + c.queue.id() + " is closed (" + h.id() + "); scheduled for the next opening"));
                 return;
             }
@@ -648,7 +651,7 @@ public final class RoutingEngine {
         }
         Pick pick = preferred == null ? findAgent(c) : null;
         boolean immediate = pick != null || (preferred != null && preferred.canTake(c.channel));
-        emit(new Draft(DecisionType.QUEUED, c).estimatedWait(immediate ? Duration.ZERO : estimatedWait(c))
+        emit(new Draft(DecisionType.QUEUED, c).estimatedWait(immediate ? Duration.ZERO : estimatedWait(c)).introduce()
                 .explain(c.ruleId == null ? "no rule matched; first queue taking " + c.channel.wireName()
                         : "rule " + c.ruleId + (preferred == null ? ""
                         : "; prefers " + preferred.id() + " (" + preferredWhy + ")")));
@@ -880,11 +883,13 @@ public final class RoutingEngine {
         f.priority = origin.priority;
         f.followUpAgentId = origin.owner.id();
         f.followUpNote = note;
+        f.customer = origin.customer;
+        f.subject = origin.subject;
         f.status = ContactStatus.SCHEDULED;
         f.dueAt = at.toEpochMilli() < nowMillis ? Instant.ofEpochMilli(nowMillis) : at;
         contacts.put(f.id, f);
         schedule(Timer.Kind.DUE, f, f.dueAt.toEpochMilli(), 0, null);
-        emit(new Draft(DecisionType.FOLLOW_UP_SCHEDULED, f).agent(origin.owner).due(f.dueAt).text(note)
+        emit(new Draft(DecisionType.FOLLOW_UP_SCHEDULED, f).agent(origin.owner).due(f.dueAt).text(note).introduce()
                 .explain("follow-up of " + origin.id + ", back to " + origin.owner.id() + " when due"));
     }
 
@@ -1291,7 +1296,8 @@ public final class RoutingEngine {
         }
         ContactState c = d.contact;
         out.add(new RoutingDecision(id, ++sequence, d.contactId, Instant.ofEpochMilli(nowMillis), config.version(),
-                d.type, c == null ? null : c.customerKey, c == null ? null : c.channel,
+                d.type, c == null ? null : c.customerKey, d.introduce ? c.customer : null,
+                d.introduce ? c.subject : null, c == null ? null : c.channel,
                 c == null || c.queue == null ? null : c.queue.id(), c == null ? null : c.ruleId, d.agentId,
                 d.previousAgentId, d.agentState == null ? null : d.agentState.agent.name(), d.offerId, d.dueAt,
                 c == null ? null : c.priority, d.estimatedWait, d.text, d.reason, cause,
@@ -1315,6 +1321,7 @@ public final class RoutingEngine {
         RefusalReason reason;
         String reasonText;
         Explanation explanation;
+        boolean introduce;
 
         Draft(DecisionType type, ContactState contact) {
             this.type = type;
@@ -1345,6 +1352,15 @@ public final class RoutingEngine {
 
         Draft estimatedWait(Duration d) {
             estimatedWait = d;
+            return this;
+        }
+
+        /** Carries who the customer is, the subject and the first message: the contact's first decision. */
+        Draft introduce() {
+            introduce = true;
+            if (text == null) {
+                text = contact.firstText;
+            }
             return this;
         }
 

@@ -26,13 +26,13 @@ public record RoutingRule(String id, Set<Channel> channels, Set<String> endpoint
 
     public RoutingRule {
         Objects.requireNonNull(id, "id");
-        channels = Set.copyOf(Objects.requireNonNull(channels, "channels"));
-        endpoints = Set.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
-        languages = Set.copyOf(Objects.requireNonNull(languages, "languages"));
-        tiers = Set.copyOf(Objects.requireNonNull(tiers, "tiers"));
+        channels = Sorted.channels(Objects.requireNonNull(channels, "channels"));
+        endpoints = Sorted.set(Objects.requireNonNull(endpoints, "endpoints"));
+        languages = Sorted.set(Objects.requireNonNull(languages, "languages"));
+        tiers = Sorted.set(Objects.requireNonNull(tiers, "tiers"));
         keywords = keywords.stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList();
         Objects.requireNonNull(queue, "queue");
-        skills = Map.copyOf(Objects.requireNonNull(skills, "skills"));
+        skills = Sorted.map(Objects.requireNonNull(skills, "skills"));
     }
 
     /** True when the rule has no condition: it matches every contact. */

@@ -74,6 +74,18 @@ class RoutingEngineTest {
         }
 
         @Test
+        void theFirstDecisionOfAContactSaysWhoTheCustomerIsAndWhatTheyWrote() {
+            Desk desk = new Desk(shop().build());
+            Customer kim = new Customer("Kim Lee", List.of(Identity.email("kim@example.com")));
+            RoutingDecision queued = desk.send(new CustomerMessage(Channel.EMAIL, "thread-1", kim, "support@shop.example",
+                    "en", "Refund for order 7", "Hello, I was charged twice.", Map.of())).get(0);
+            assertThat(queued.type()).isEqualTo(QUEUED);
+            assertThat(queued.customer()).isEqualTo(kim);
+            assertThat(queued.subject()).isEqualTo("Refund for order 7");
+            assertThat(queued.text()).isEqualTo("Hello, I was charged twice.");
+        }
+
+        @Test
         void acceptedOfferMakesTheAgentTheOwner() {
             Desk desk = new Desk(shop().build());
             desk.available("tia");

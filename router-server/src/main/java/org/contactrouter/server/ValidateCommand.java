@@ -1,0 +1,56 @@
+package org.contactrouter.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.contactrouter.config.ConfigLoader;
+import org.contactrouter.config.LoadResult;
+import org.contactrouter.config.Problem;
+import org.contactrouter.routing.RoutingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", description = {
+        "Check a config directory: print every problem, then a summary.",
+        "Problems print as file:line:column: path: message, errors first, then warnings.",
+        "Exit code: 0 valid (warnings allowed), 1 errors, 2 usage error."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "DIR",
+            description = "The config directory: routing.yaml, agents.yaml and optionally customers.yaml.")
+    Path config;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(config)) {
+            throw new ParameterException(spec.commandLine(), "--config: '" + config
+                    + "' is not a directory (expected: a directory with routing.yaml and agents.yaml)");
+        }
+        LoadResult result = ConfigLoader.load(config);
+        PrintWriter out = spec.commandLine().getOut();
+        result.problems().forEach(out::println);
+        String dir = config.toString().endsWith("/") ? config.toString() : config + "/";
+        String warnings = count(result.warnings().size(), "warning");
+        if (result.config().isEmpty()) {
+            out.println(dir + " is invalid: " + count(result.errors().size(), "error") + ", " + warnings);
+            out.flush();
+            return 1;
+        }
+        RoutingConfig c = result.config().get();
+        out.println(dir + " is valid (version " + c.version() + "): " + count(c.queues().size(), "queue") + ", "
+                + count(c.rules().size(), "rule") + ", " + count(c.agents().size(), "agent") + "; " + warnings);
+        out.flush();
+        return 0;
+    }
+
+    private static String count(int n, String noun) {
+        return (n == 0 ? "no" : String.valueOf(n)) + " " + noun + (n == 1 ? "" : "s");
+    }
+}
