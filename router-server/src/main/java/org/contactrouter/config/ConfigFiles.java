@@ -43,6 +43,10 @@ record ConfigFiles(Map<String, byte[]> contents, List<Problem> problems, String 
         return new ConfigFiles(contents, problems, version(contents));
     }
 
+    static ConfigFiles of(Map<String, byte[]> contents) {
+        return new ConfigFiles(contents, List.of(), version(contents));
+    }
+
     private static String version(Map<String, byte[]> contents) {
         MessageDigest sha256;
         try {

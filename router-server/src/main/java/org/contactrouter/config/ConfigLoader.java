@@ -47,6 +47,22 @@ public final class ConfigLoader {
         return load(ConfigFiles.read(dir));
     }
 
+    /** The files of a config directory as they are now, or empty with the problems when a file cannot be read. */
+    public static ConfigSnapshot snapshot(Path dir) {
+        ConfigFiles files = ConfigFiles.read(dir);
+        if (!files.problems().isEmpty()) {
+            throw new IllegalStateException(files.problems().toString());
+        }
+        java.util.Map<String, String> texts = new java.util.TreeMap<>();
+        files.contents().forEach((name, bytes) -> texts.put(name, new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+        return new ConfigSnapshot(files.version(), texts);
+    }
+
+    /** Loads a config from a snapshot's files; the version is computed from them, not trusted. */
+    public static LoadResult load(ConfigSnapshot snapshot) {
+        return load(ConfigFiles.of(snapshot.contents()));
+    }
+
     static LoadResult load(ConfigFiles files) {
         List<Problem> problems = new ArrayList<>(files.problems());
         Map<String, Node> roots = new HashMap<>();

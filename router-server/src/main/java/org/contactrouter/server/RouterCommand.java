@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** The {@code router} command line: the main class of router-server.jar. Exit codes: 0 ok, 1 failed, 2 usage. */
 @Command(name = "router", description = "Self-hosted omnichannel contact router.",
-        synopsisSubcommandLabel = "COMMAND", subcommands = {ValidateCommand.class, ConfigDocsCommand.class})
+        synopsisSubcommandLabel = "COMMAND", subcommands = {RunCommand.class, ValidateCommand.class, ConfigDocsCommand.class})
 public final class RouterCommand implements Callable<Integer> {
 
     @Spec

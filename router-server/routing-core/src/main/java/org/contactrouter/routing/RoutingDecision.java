@@ -10,8 +10,8 @@ import org.contactrouter.events.Customer;
  * it was decided under. Fields that do not apply to a type are null.
  *
  * @param id              unique and deterministic: {@code <contactId>/<n>} for the n-th decision about a contact,
- *                        {@code agent/<agentId>/<n>} for an agent's, {@code engine/<sequence>} otherwise; stores
- *                        upsert by it
+ *                        {@code <domain>/agent/<agentId>/<n>} for an agent's, {@code <domain>/engine/<sequence>}
+ *                        otherwise; stores upsert by it
  * @param sequence        position in this engine's output, from 1
  * @param contactId       the contact, or null for agent and engine decisions
  * @param decidedAt       the time the engine was given

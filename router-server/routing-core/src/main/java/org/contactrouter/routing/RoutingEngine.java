@@ -50,6 +50,7 @@ public final class RoutingEngine {
     private static final int MAX_CANDIDATES = 3;
     private static final String AUTO_WRAP_UP = "auto-wrap-up";
 
+    private final String domain;
     private RoutingConfig config;
     private RoutingSettings settings;
     private Map<String, Queue> queues = Map.of();
@@ -94,8 +95,19 @@ public final class RoutingEngine {
     private record Pick(AgentState agent, Explanation explanation) {
     }
 
-    /** An engine with no contacts and every agent offline, at time {@code start}. */
+    /** An engine for the default domain; see {@link #RoutingEngine(String, RoutingConfig, Instant)}. */
     public RoutingEngine(RoutingConfig config, Instant start) {
+        this(org.contactrouter.events.ContactEvent.DEFAULT_DOMAIN, config, start);
+    }
+
+    /**
+     * An engine with no contacts and every agent offline, at time {@code start}.
+     *
+     * @param domain the routing domain it serves; ids of agent and engine decisions start with it, so they are unique
+     *               across domains (contact ids are derived from globally unique event ids)
+     */
+    public RoutingEngine(String domain, RoutingConfig config, Instant start) {
+        this.domain = Objects.requireNonNull(domain, "domain");
         this.nowMillis = start.toEpochMilli();
         install(config.validated());
     }
@@ -507,7 +519,7 @@ public final class RoutingEngine {
                             || c.status == ContactStatus.OFFERED)) {
                         emit(new Draft(DecisionType.SLA_BREACHED, c).text("waited "
                                 + Duration.ofMillis(nowMillis - c.waitStartedMillis).toSeconds() + "s, target "
-                                + c.queue.responseTarget(c.channel).toSeconds() + "s"));
+                                + Duration.ofMillis(Long.parseLong(t.ref())).toSeconds() + "s"));
                     }
                 }
                 case ESCALATION -> {
@@ -570,6 +582,7 @@ public final class RoutingEngine {
             return;
         }
         EscalationStep step = c.queue.escalation().get(stepIndex);
+        String stepQueue = c.queue.id();
         boolean placed = c.status == ContactStatus.WAITING;
         if (placed) {
             removeFromWaiting(c);
@@ -599,7 +612,7 @@ public final class RoutingEngine {
         }
         c.excluded.clear();
         emit(new Draft(DecisionType.ESCALATED, c).text(String.join("; ", what))
-                .explain("escalation step " + (stepIndex + 1) + " of queue " + c.queue.id()));
+                .explain("escalation step " + (stepIndex + 1) + " of queue " + stepQueue));
         if (placed) {
             placeOrOffer(c);
         }
@@ -675,8 +688,8 @@ public final class RoutingEngine {
         c.excluded.clear();
         c.requirement = baseRequirement(c);
         if (withTargets) {
-            schedule(Timer.Kind.SLA_BREACH, c, nowMillis + c.queue.responseTarget(c.channel).toMillis(),
-                    c.waitGeneration, null);
+            long target = c.queue.responseTarget(c.channel).toMillis();
+            schedule(Timer.Kind.SLA_BREACH, c, nowMillis + target, c.waitGeneration, Long.toString(target));
             scheduleEscalations(c, false);
         }
     }
@@ -1290,9 +1303,9 @@ public final class RoutingEngine {
         if (d.contact != null) {
             id = d.contact.id + '/' + (++d.contact.decisionCount);
         } else if (d.agentState != null) {
-            id = "agent/" + d.agentState.id() + '/' + (++d.agentState.decisionCount);
+            id = domain + "/agent/" + d.agentState.id() + '/' + (++d.agentState.decisionCount);
         } else {
-            id = "engine/" + (sequence + 1);
+            id = domain + "/engine/" + (sequence + 1);
         }
         ContactState c = d.contact;
         out.add(new RoutingDecision(id, ++sequence, d.contactId, Instant.ofEpochMilli(nowMillis), config.version(),

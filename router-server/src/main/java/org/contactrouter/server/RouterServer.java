@@ -1,0 +1,259 @@
+package org.contactrouter.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.contactrouter.config.ConfigLoader;
+import org.contactrouter.config.ConfigSnapshot;
+import org.contactrouter.config.ConfigWatcher;
+import org.contactrouter.config.LoadResult;
+import org.contactrouter.config.Problem;
+import org.contactrouter.ledger.Ledger;
+import org.contactrouter.ledger.LedgerWriter;
+import org.contactrouter.routing.RoutingConfig;
+import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.http.ContactIntake;
+import org.contactrouter.server.http.HttpResponse;
+import org.contactrouter.server.http.HttpServer;
+import org.contactrouter.server.http.Route;
+import org.contactrouter.server.kafka.EmbeddedKafka;
+import org.contactrouter.server.kafka.KafkaTopics;
+import org.contactrouter.server.runtime.ConfigPublisher;
+import org.contactrouter.server.runtime.RoutingLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One router instance, assembled: Kafka (embedded or external), the topics, the routing loop, the ledger and its
+ * writer, config reload through the log, and the HTTP port. {@link #start} returns when everything is up.
+ */
+public final class RouterServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
+    private final ServerSettings settings;
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private final Deque<String> reloads = new ConcurrentLinkedDeque<>();
+    private EmbeddedKafka embedded;
+    private String bootstrapServers;
+    private Admin admin;
+    private RoutingLoop loop;
+    private Ledger ledger;
+    private HttpServer http;
+    private List<Route> routes = List.of();
+    private volatile String configVersion;
+    private final Clock clock;
+
+    private RouterServer(ServerSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Starts an instance; on any failure what was started is stopped again and the failure thrown. */
+    public static RouterServer start(ServerSettings settings, Clock clock) throws Exception {
+        RouterServer server = new RouterServer(settings, clock);
+        try {
+            server.startAll();
+            return server;
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        LoadResult loaded = ConfigLoader.load(settings.configDir());
+        if (loaded.hasErrors()) {
+            throw new IllegalArgumentException("config " + settings.configDir() + " has errors:\n  " + loaded.errors()
+                    .stream().map(Problem::toString).collect(Collectors.joining("\n  ")));
+        }
+        loaded.warnings().forEach(w -> LOG.warn("config: {}", w));
+        RoutingConfig config = loaded.config().orElseThrow();
+        ConfigSnapshot snapshot = ConfigLoader.snapshot(settings.configDir());
+        configVersion = config.version();
+        Files.createDirectories(settings.dataDir());
+
+        if (settings.bootstrapServers() == null) {
+            embedded = EmbeddedKafka.start(settings.dataDir(), settings.kafkaPort());
+            closeInOrder.add(0, embedded);
+            bootstrapServers = embedded.bootstrapServers();
+        } else {
+            bootstrapServers = settings.bootstrapServers();
+        }
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        admin = Admin.create(adminProps);
+        closeInOrder.add(0, admin);
+        KafkaTopics.ensureTopics(admin, settings.partitions(), settings.replicationFactor());
+
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps());
+        closeInOrder.add(0, producer);
+        ConfigPublisher publisher = new ConfigPublisher(producer, settings.partitions(), clock);
+        publisher.publish(snapshot);
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        closeInOrder.add(0, metrics::close);
+        RoutingMetrics routingMetrics = new RoutingMetrics(metrics);
+        loop = new RoutingLoop(bootstrapServers, settings.instanceId(), clock, snapshot, routingMetrics::committed,
+                metrics);
+        Thread routing = new Thread(loop, "routing-loop");
+        routing.start();
+        closeInOrder.add(0, () -> {
+            loop.close();
+            routing.join(TimeUnit.SECONDS.toMillis(15));
+        });
+        Gauge.builder("router.partitions.assigned", loop, l -> l.assignedPartitions().size())
+                .description("partitions this instance routes").register(metrics);
+
+        ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"))
+                : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
+        closeInOrder.add(0, ledger);
+        LedgerWriter writer = new LedgerWriter(bootstrapServers, ledger);
+        Thread ledgerThread = new Thread(writer, "ledger-writer");
+        ledgerThread.start();
+        closeInOrder.add(0, () -> {
+            writer.close();
+            ledgerThread.join(TimeUnit.SECONDS.toMillis(15));
+        });
+
+        ConfigWatcher watcher = ConfigWatcher.start(settings.configDir(), config, settings.configPollInterval(),
+                new ConfigWatcher.Listener() {
+                    @Override
+                    public void onApplied(RoutingConfig applied, List<Problem> warnings) {
+                        try {
+                            ConfigSnapshot now = ConfigLoader.snapshot(settings.configDir());
+                            if (now.version().equals(applied.version())) {
+                                publisher.publish(now);
+                                configVersion = applied.version();
+                                remember("applied " + applied.version() + (warnings.isEmpty() ? ""
+                                        : " with " + warnings.size() + " warning(s)"));
+                                LOG.info("config {} published; routing switches to it in event order", applied.version());
+                            }
+                        } catch (Exception e) {
+                            LOG.error("config {} could not be published; the previous config stays", applied.version(), e);
+                        }
+                    }
+
+                    @Override
+                    public void onRejected(List<Problem> problems) {
+                        remember("rejected: " + problems.stream().filter(Problem::isError).map(Problem::toString)
+                                .collect(Collectors.joining("; ")));
+                        problems.forEach(p -> LOG.error("config edit rejected, previous config stays: {}", p));
+                    }
+                });
+        closeInOrder.add(0, watcher);
+
+        ContactIntake intake = new ContactIntake(producer, clock);
+        ApiRoutes api = new ApiRoutes(ledger);
+        List<Route> routes = new ArrayList<>();
+        routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));
+        routes.add(Route.get("/health/ready", r -> ready()));
+        routes.add(Route.get("/metrics", r -> HttpResponse.text(HttpResponseStatus.OK,
+                "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
+        routes.add(Route.get("/openapi.yaml", r -> HttpResponse.text(HttpResponseStatus.OK, "application/yaml",
+                new String(RouterServer.class.getResourceAsStream("/openapi.yaml").readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8))));
+        routes.add(Route.post("/api/contacts", intake::post));
+        routes.add(Route.get("/api/config", r -> HttpResponse.ok(Map.of("version", configVersion,
+                "recentReloads", List.copyOf(reloads)))));
+        routes.addAll(api.routes());
+        this.routes = List.copyOf(routes);
+        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes);
+        closeInOrder.add(0, http);
+    }
+
+    private void remember(String reload) {
+        reloads.addFirst(clock.instant() + " " + reload);
+        while (reloads.size() > 10) {
+            reloads.removeLast();
+        }
+    }
+
+    private HttpResponse ready() {
+        boolean kafka;
+        try {
+            admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+            kafka = true;
+        } catch (Exception e) {
+            kafka = false;
+        }
+        boolean routing = loop.isReady();
+        Map<String, Object> body = Map.of("kafka", kafka ? "reachable" : "unreachable",
+                "routing", routing ? "running" : "not running",
+                "partitions", loop.assignedPartitions(), "configVersion", configVersion);
+        return HttpResponse.json(kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+    }
+
+    /** Every route this instance serves; the OpenAPI document must describe exactly these. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean isReady() {
+        return loop != null && loop.isReady();
+    }
+
+    /** Where everything is, for people: printed at start. */
+    public String describe() {
+        String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
+        return String.join("\n",
+                "Contact router is running (instance " + settings.instanceId() + ", config " + configVersion + ")",
+                "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
+                "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
+                "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
+                        : settings.ledgerUrl()),
+                "  Data dir        " + settings.dataDir(),
+                "  Config dir      " + settings.configDir().toAbsolutePath().normalize() + " (edits apply without restart)");
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeInOrder) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping {}", c, e);
+            }
+        }
+        closeInOrder.clear();
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+}

@@ -1,0 +1,143 @@
+package org.contactrouter.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.contactrouter.events.Channel;
+import org.contactrouter.events.ContactEvent;
+import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.Customer;
+import org.contactrouter.events.CustomerMessage;
+import org.contactrouter.events.Identity;
+import org.contactrouter.server.kafka.KafkaTopics;
+
+/**
+ * {@code POST /api/contacts}: a contact from another system (a web form, a CRM, a script), routed like any other.
+ * Idempotent on the caller's {@code id}: the same id twice is one contact. Answered 202 only once Kafka has the
+ * event; when Kafka cannot take it, 503, so the caller retries and nothing is silently lost.
+ *
+ * <pre>{"id": "crm-4711", "channel": "email", "customer": {"name": "Kim Lee", "email": "kim@example.com",
+ *  "phone": "+4917012345678"}, "subject": "Cancel my contract", "text": "...", "language": "de",
+ *  "attributes": {"tier": "gold"}, "domain": "default"}</pre>
+ */
+public final class ContactIntake {
+
+    static final String SOURCE = "/api/contacts";
+    private static final long ACK_TIMEOUT_SECONDS = 10;
+
+    private final Producer<String, byte[]> producer;
+    private final Clock clock;
+
+    public ContactIntake(Producer<String, byte[]> producer, Clock clock) {
+        this.producer = producer;
+        this.clock = clock;
+    }
+
+    public HttpResponse post(HttpRequest request) throws InterruptedException {
+        ContactEvent event = parse(request.body());
+        try {
+            producer.send(new ProducerRecord<>(KafkaTopics.CONTACTS_IN, event.domain(), ContactEventJson.writeBytes(event)))
+                    .get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the contact was not stored (Kafka did not acknowledge it); retry with the same id");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("eventId", event.id());
+        body.put("conversation", event.subject());
+        body.put("status", "accepted");
+        return HttpResponse.json(HttpResponseStatus.ACCEPTED, body);
+    }
+
+    ContactEvent parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = HttpResponse.JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new HttpRequest.BadRequest("body is not valid JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (java.io.IOException e) {
+            throw new HttpRequest.BadRequest("body cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new HttpRequest.BadRequest("body: expected a JSON object with id, channel and customer");
+        }
+        String id = text(root, "id", true);
+        if (id.length() > 200) {
+            throw new HttpRequest.BadRequest("id: " + id.length() + " characters (expected at most 200)");
+        }
+        Channel channel;
+        try {
+            channel = Channel.fromWire(text(root, "channel", true));
+        } catch (IllegalArgumentException e) {
+            throw new HttpRequest.BadRequest(e.getMessage());
+        }
+        JsonNode c = root.get("customer");
+        if (c == null || !c.isObject()) {
+            throw new HttpRequest.BadRequest("customer: missing (expected an object with name and at least one of "
+                    + "phone, email, chatVisitor)");
+        }
+        List<Identity> identities = new ArrayList<>();
+        try {
+            if (c.hasNonNull("phone")) {
+                identities.add(Identity.phone(c.get("phone").asText()));
+            }
+            if (c.hasNonNull("email")) {
+                identities.add(Identity.email(c.get("email").asText()));
+            }
+            if (c.hasNonNull("chatVisitor")) {
+                identities.add(Identity.chatVisitor(c.get("chatVisitor").asText()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new HttpRequest.BadRequest("customer." + e.getMessage());
+        }
+        if (identities.isEmpty()) {
+            throw new HttpRequest.BadRequest("customer: no identity (expected at least one of phone, email, chatVisitor)");
+        }
+        if (channel == Channel.EMAIL) {
+            identities.sort((a, b) -> a.kind() == Identity.Kind.EMAIL ? -1 : b.kind() == Identity.Kind.EMAIL ? 1 : 0);
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        JsonNode attrs = root.get("attributes");
+        if (attrs != null && !attrs.isNull()) {
+            if (!attrs.isObject()) {
+                throw new HttpRequest.BadRequest("attributes: expected an object of strings");
+            }
+            attrs.fields().forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText()));
+        }
+        String domain = text(root, "domain", false);
+        if (domain != null && domain.isBlank()) {
+            throw new HttpRequest.BadRequest("domain: '' (expected a routing domain name, or leave it out)");
+        }
+        CustomerMessage message = new CustomerMessage(channel, "api:" + id, new Customer(text(c, "name", false), identities),
+                "api", text(root, "language", false), text(root, "subject", false), text(root, "text", false), attributes);
+        return new ContactEvent("api:" + id, SOURCE, clock.instant(), channel.wireName() + ":api:" + id, domain, message);
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new HttpRequest.BadRequest(field + ": missing (required)");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new HttpRequest.BadRequest(field + ": " + v + " (expected a string)");
+        }
+        if (required && v.asText().isBlank()) {
+            throw new HttpRequest.BadRequest(field + ": '' (expected a non-empty string)");
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,500 @@
+package org.contactrouter.server.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.contactrouter.config.ConfigLoader;
+import org.contactrouter.config.ConfigSnapshot;
+import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.InvalidEventException;
+import org.contactrouter.routing.RoutingConfig;
+import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.routing.RoutingEngine;
+import org.contactrouter.server.kafka.KafkaTopics;
+import org.contactrouter.server.wire.DecisionJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Hosts the routing engines on Kafka, exactly once: a transactional consume-process-produce loop.
+ *
+ * <p>It consumes {@code contacts.in}, {@code agent.actions} and {@code routing.config}, all partitioned by routing
+ * domain, so one partition's events reach one engine in order on this one thread. For each input it writes a
+ * {@link JournalEntry} to {@code routing.journal} and the engine's decisions to {@code routing.decisions}, and commits
+ * both with the consumed offsets in one Kafka transaction: either all of it happened, or none of it did.
+ *
+ * <p>State is the journal. When this instance is given a partition (at start, or when another instance dies), it
+ * replays that partition's committed journal into fresh engines, which rebuilds their state exactly: the engine is
+ * deterministic and the journal holds the time each entry was applied at. Timers fire when the clock passes the
+ * engine's next timer; each firing is a journaled tick, so a replay fires them at the same points.
+ */
+public final class RoutingLoop implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingLoop.class);
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** The domain of a journal entry that concerns the whole partition: the latest config published to it. */
+    static final String PARTITION = "*";
+    private static final List<String> INPUTS = List.of(KafkaTopics.CONTACTS_IN, KafkaTopics.AGENT_ACTIONS,
+            KafkaTopics.ROUTING_CONFIG);
+
+    private final String bootstrapServers;
+    private final String instanceId;
+    private final Clock clock;
+    private final ConfigSnapshot localConfig;
+    private final Consumer<List<RoutingDecision>> onCommitted;
+    private final MeterRegistry metrics;
+    private final Timer decisionDuration;
+    private final MultiGauge queueWaiting;
+    private final MultiGauge queueOldestWait;
+    private Instant queuesMeasuredAt = Instant.EPOCH;
+    private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private long rejectedInputs;
+
+    /** The engines of one partition: one per routing domain, and the latest config seen. */
+    private static final class PartitionState {
+        final int partition;
+        ConfigSnapshot latest;
+        final Map<String, Domain> domains = new TreeMap<>();
+
+        PartitionState(int partition) {
+            this.partition = partition;
+        }
+    }
+
+    private static final class Domain {
+        RoutingEngine engine;
+        String configVersion;
+    }
+
+    /**
+     * @param bootstrapServers the Kafka cluster
+     * @param instanceId       stable per instance (its transactional id), so a restart aborts what it left open
+     * @param clock            the one clock: the time given to the engines
+     * @param localConfig      the config this instance starts with, for domains whose journal has none yet
+     * @param onCommitted      told the decisions of every committed transaction (metrics, live views)
+     * @param metrics          where decision latency, queue gauges and the consumer's Kafka metrics go
+     */
+    public RoutingLoop(String bootstrapServers, String instanceId, Clock clock, ConfigSnapshot localConfig,
+                       Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics) {
+        this.bootstrapServers = bootstrapServers;
+        this.instanceId = instanceId;
+        this.clock = clock;
+        this.localConfig = localConfig;
+        this.onCommitted = onCommitted;
+        this.metrics = metrics;
+        this.decisionDuration = Timer.builder("router.decision.duration")
+                .description("time the routing core takes to apply one input and decide").register(metrics);
+        this.queueWaiting = MultiGauge.builder("queue.contacts.waiting").baseUnit("contacts")
+                .description("contacts waiting or offered in a queue").register(metrics);
+        this.queueOldestWait = MultiGauge.builder("queue.oldest.wait").baseUnit("seconds")
+                .description("how long the longest-waiting contact of a queue has waited").register(metrics);
+        FunctionCounter.builder("router.inputs.rejected", this, RoutingLoop::rejectedInputs)
+                .description("input records the routing loop could not read and skipped").register(metrics);
+    }
+
+    /** True once the loop runs with its partitions restored. */
+    public boolean isReady() {
+        return ready && running;
+    }
+
+    /** The partitions this instance routes now. */
+    public Set<Integer> assignedPartitions() {
+        return new TreeSet<>(partitions.keySet());
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps())) {
+            consumer = c;
+            new KafkaClientMetrics(c).bindTo(metrics);
+            producer.initTransactions();
+            c.subscribe(INPUTS, new Rebalance());
+            while (running) {
+                ConsumerRecords<String, byte[]> records = c.poll(pollTimeout());
+                ready = true;
+                process(c, producer, records);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            LOG.error("routing stopped: another instance with transactional id {} took over", transactionalId(), e);
+        } catch (RuntimeException e) {
+            LOG.error("routing stopped by an unexpected error", e);
+            throw e;
+        } finally {
+            ready = false;
+            running = false;
+        }
+    }
+
+    private void process(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
+                         ConsumerRecords<String, byte[]> records) {
+        Instant now = clock.instant();
+        List<Tick> ticks = dueTicks(now);
+        if (records.isEmpty() && ticks.isEmpty()) {
+            return;
+        }
+        List<RoutingDecision> committed = new ArrayList<>();
+        producer.beginTransaction();
+        try {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                PartitionState ps = partitions.get(r.partition());
+                if (ps == null) {
+                    continue;
+                }
+                for (JournalEntry entry : entriesFor(ps, r, now)) {
+                    committed.addAll(applyAndSend(ps, entry, producer));
+                }
+            }
+            for (Tick tick : ticks) {
+                committed.addAll(applyAndSend(tick.partition(), tick.entry(), producer));
+            }
+            if (!records.isEmpty()) {
+                producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("transaction aborted; rewinding to the last committed state", e);
+            producer.abortTransaction();
+            rewind(c);
+            return;
+        }
+        onCommitted.accept(committed);
+        measureQueues(now);
+    }
+
+    /** Queue gauges, at most once a second: a scan of the open contacts, off the per-decision path. */
+    private void measureQueues(Instant now) {
+        if (Duration.between(queuesMeasuredAt, now).compareTo(Duration.ofSeconds(1)) < 0) {
+            return;
+        }
+        queuesMeasuredAt = now;
+        Map<String, long[]> byQueue = new TreeMap<>();
+        for (PartitionState ps : partitions.values()) {
+            for (Domain d : ps.domains.values()) {
+                for (var q : d.engine.config().queues()) {
+                    d.engine.queue(q.id()).ifPresent(view -> {
+                        long[] agg = byQueue.computeIfAbsent(view.id(), k -> new long[] {0, 0});
+                        agg[0] += view.waiting();
+                        if (view.oldestWaitSince() != null) {
+                            agg[1] = Math.max(agg[1], Duration.between(view.oldestWaitSince(), now).toSeconds());
+                        }
+                    });
+                }
+            }
+        }
+        List<MultiGauge.Row<?>> waiting = new ArrayList<>();
+        List<MultiGauge.Row<?>> oldest = new ArrayList<>();
+        byQueue.forEach((queue, agg) -> {
+            waiting.add(MultiGauge.Row.of(Tags.of("queue", queue), agg[0]));
+            oldest.add(MultiGauge.Row.of(Tags.of("queue", queue), agg[1]));
+        });
+        queueWaiting.register(waiting, true);
+        queueOldestWait.register(oldest, true);
+    }
+
+    /** What one input record becomes in the journal: a config first when its domain has none yet. */
+    private List<JournalEntry> entriesFor(PartitionState ps, ConsumerRecord<String, byte[]> r, Instant now) {
+        List<JournalEntry> entries = new ArrayList<>(2);
+        if (r.topic().equals(KafkaTopics.ROUTING_CONFIG)) {
+            ConfigSnapshot snapshot;
+            try {
+                snapshot = JournalEntry.fromBytes(r.value()).config();
+            } catch (RuntimeException e) {
+                reject(r, e);
+                return entries;
+            }
+            if (snapshot == null || ConfigLoader.load(snapshot).hasErrors()) {
+                reject(r, new IllegalArgumentException("not a valid config snapshot"));
+                return entries;
+            }
+            if (ps.latest != null && ps.latest.version().equals(snapshot.version())) {
+                return entries;
+            }
+            entries.add(JournalEntry.config(PARTITION, snapshot, now));
+            for (Map.Entry<String, Domain> d : ps.domains.entrySet()) {
+                if (!snapshot.version().equals(d.getValue().configVersion)) {
+                    entries.add(JournalEntry.config(d.getKey(), snapshot, now));
+                }
+            }
+            return entries;
+        }
+        org.contactrouter.events.ContactEvent event;
+        try {
+            event = ContactEventJson.read(r.value());
+        } catch (InvalidEventException e) {
+            reject(r, e);
+            return entries;
+        }
+        if (!ps.domains.containsKey(event.domain())) {
+            entries.add(JournalEntry.config(event.domain(), ps.latest != null ? ps.latest : localConfig, now));
+        }
+        entries.add(JournalEntry.event(event, now));
+        return entries;
+    }
+
+    private List<RoutingDecision> applyAndSend(PartitionState ps, JournalEntry entry,
+                                               KafkaProducer<String, byte[]> producer) {
+        long started = System.nanoTime();
+        List<RoutingDecision> decisions = apply(ps, entry);
+        decisionDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_JOURNAL, ps.partition, entry.domain(), entry.toBytes()));
+        for (RoutingDecision d : decisions) {
+            producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_DECISIONS, ps.partition, entry.domain(),
+                    DecisionJson.writeBytes(d)));
+            if (d.contactId() != null && LOG.isDebugEnabled()) {
+                MDC.put("contactId", d.contactId());
+                LOG.debug("{} {} agent={} queue={}", d.type(), d.id(), d.agentId(), d.queueId());
+                MDC.remove("contactId");
+            }
+        }
+        return decisions;
+    }
+
+    /** Applies one journal entry to its engine: the same code for live processing and for replay. */
+    private static List<RoutingDecision> apply(PartitionState ps, JournalEntry entry) {
+        if (entry.domain().equals(PARTITION)) {
+            ps.latest = entry.config();
+            return List.of();
+        }
+        Domain d = ps.domains.get(entry.domain());
+        if (entry.config() != null) {
+            RoutingConfig config = ConfigLoader.load(entry.config()).config().orElseThrow(() ->
+                    new IllegalStateException("journal holds invalid config " + entry.config().version()));
+            List<RoutingDecision> decisions = List.of();
+            if (d == null) {
+                d = new Domain();
+                d.engine = new RoutingEngine(entry.domain(), config, entry.now());
+                ps.domains.put(entry.domain(), d);
+            } else {
+                decisions = d.engine.applyConfig(config, entry.now());
+            }
+            d.configVersion = config.version();
+            return decisions;
+        }
+        if (d == null) {
+            throw new IllegalStateException("journal entry for domain " + entry.domain() + " before its config");
+        }
+        return entry.event() != null ? d.engine.decide(entry.event(), entry.now()) : d.engine.advanceTo(entry.now());
+    }
+
+    private record Tick(PartitionState partition, JournalEntry entry) {
+    }
+
+    private List<Tick> dueTicks(Instant now) {
+        List<Tick> ticks = new ArrayList<>();
+        for (PartitionState ps : partitions.values()) {
+            ps.domains.forEach((domain, d) -> d.engine.nextTimerAt().ifPresent(at -> {
+                if (!at.isAfter(now)) {
+                    ticks.add(new Tick(ps, JournalEntry.tick(domain, now)));
+                }
+            }));
+        }
+        return ticks;
+    }
+
+    private Duration pollTimeout() {
+        Instant now = clock.instant();
+        Duration timeout = MAX_POLL;
+        for (PartitionState ps : partitions.values()) {
+            for (Domain d : ps.domains.values()) {
+                Instant next = d.engine.nextTimerAt().orElse(null);
+                if (next != null) {
+                    Duration until = Duration.between(now, next);
+                    if (until.compareTo(timeout) < 0) {
+                        timeout = until.isNegative() ? Duration.ZERO : until;
+                    }
+                }
+            }
+        }
+        return timeout;
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> r, Exception e) {
+        rejectedInputs++;
+        LOG.warn("skipped unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+    }
+
+    /** Inputs skipped because they could not be read (they were validated before being accepted upstream). */
+    public long rejectedInputs() {
+        return rejectedInputs;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** After an aborted transaction the engines are ahead of what was committed: go back to the committed state. */
+    private void rewind(KafkaConsumer<String, byte[]> c) {
+        Set<TopicPartition> assigned = c.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = c.committed(assigned);
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata om = committed.get(tp);
+            if (om == null) {
+                c.seekToBeginning(List.of(tp));
+            } else {
+                c.seek(tp, om.offset());
+            }
+        }
+        for (Integer p : new ArrayList<>(partitions.keySet())) {
+            partitions.put(p, restore(p));
+        }
+    }
+
+    /** Rebuilds a partition's engines from its committed journal. */
+    private PartitionState restore(int partition) {
+        long started = System.nanoTime();
+        PartitionState ps = new PartitionState(partition);
+        TopicPartition tp = new TopicPartition(KafkaTopics.ROUTING_JOURNAL, partition);
+        long entries = 0;
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProps())) {
+            reader.assign(List.of(tp));
+            reader.seekToBeginning(List.of(tp));
+            long end = reader.endOffsets(List.of(tp)).get(tp);
+            while (reader.position(tp) < end) {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(500))) {
+                    apply(ps, JournalEntry.fromBytes(r.value()));
+                    entries++;
+                }
+            }
+        }
+        LOG.info("partition {} restored from {} journal entries in {} ms: domains {}", partition, entries,
+                (System.nanoTime() - started) / 1_000_000, ps.domains.keySet());
+        return ps;
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            for (TopicPartition tp : revoked) {
+                partitions.remove(tp.partition());
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            Set<Integer> numbers = new TreeSet<>();
+            for (TopicPartition tp : assigned) {
+                numbers.add(tp.partition());
+            }
+            for (Integer p : numbers) {
+                if (!partitions.containsKey(p)) {
+                    partitions.put(p, restore(p));
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            onPartitionsRevoked(lost);
+        }
+    }
+
+    private String transactionalId() {
+        return "router-" + instanceId;
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "router");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-" + instanceId);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The range assignor gives one instance the same partition number of every input topic (co-partitioning).
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    private Properties readerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-restore-" + instanceId);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A transaction left open by a crashed instance that never returns blocks read_committed readers until it
+        // times out: keep that short. A restarted instance aborts it at once (same transactional id).
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package org.contactrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.contactrouter.events.ContactEvent;
+import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.EventData;
+import org.contactrouter.events.OfferAccepted;
+import org.contactrouter.events.Presence;
+import org.contactrouter.events.PresenceChanged;
+import org.contactrouter.server.kafka.KafkaTopics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole server on loopback: embedded Kafka, routing loop, ledger, HTTP. Contacts come in through the REST API,
+ * agent actions through the agent.actions topic (as the agent desktop's gateway sends them), and the ledger is read
+ * back through the API.
+ */
+class RouterServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private RouterServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private RouterServer start() throws Exception {
+        Path config = tmp.resolve("config");
+        if (!Files.exists(config)) {
+            Files.createDirectories(config);
+            Files.writeString(config.resolve("agents.yaml"), """
+                    skills: [support]
+                    agents:
+                      - id: ann
+                        name: Ann Example
+                        skills: { support: 3 }
+                      - id: bob
+                        name: Bob Example
+                        skills: { support: 3 }
+                    """);
+            Files.writeString(config.resolve("routing.yaml"), """
+                    queues:
+                      - id: support
+                        channels: [email, chat, sms, voice]
+                        skills: { support: 1 }
+                        responseTarget: { email: 4h, chat: 1m }
+                    rules:
+                      - id: everything
+                        queue: support
+                    """);
+        }
+        RouterServer s = RouterServer.start(new ServerSettings(config, tmp.resolve("data"), "127.0.0.1", 0, null, 0,
+                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC());
+        open.add(0, s);
+        await().atMost(Duration.ofSeconds(30)).until(s::isReady);
+        server = s;
+        return s;
+    }
+
+    @Test
+    void routesAContactFromTheApiToAnAgentAndRecordsItInTheLedger() throws Exception {
+        start();
+        agentAction(new PresenceChanged("ann", Presence.AVAILABLE));
+        HttpResponse<String> posted = post("/api/contacts", """
+                {"id": "crm-1", "channel": "email", "customer": {"name": "Kim Lee", "email": "Kim@Example.com"},
+                 "subject": "Cancel my contract", "text": "Please cancel."}""");
+        assertThat(posted.statusCode()).isEqualTo(202);
+
+        JsonNode contact = await().atMost(Duration.ofSeconds(20)).until(() -> contactOf("kim@example.com"),
+                c -> c != null && has(c, "OFFERED"));
+        String contactId = contact.path("contactId").asText();
+        String offerId = decision(contact, "OFFERED").path("offerId").asText();
+        assertThat(decision(contact, "OFFERED").path("agentId").asText()).isEqualTo("ann");
+
+        agentAction(new OfferAccepted("ann", offerId));
+        JsonNode assigned = await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/contacts/" + contactId),
+                c -> c != null && has(c, "ASSIGNED"));
+        assertThat(decision(assigned, "ASSIGNED").path("agentName").asText()).isEqualTo("Ann Example");
+        assertThat(decision(assigned, "QUEUED").path("subject").asText()).isEqualTo("Cancel my contract");
+    }
+
+    @Test
+    void theSameContactPostedTwiceIsOneContact() throws Exception {
+        start();
+        String body = """
+                {"id": "form-7", "channel": "email", "customer": {"email": "lee@example.com"}, "text": "hello"}""";
+        assertThat(post("/api/contacts", body).statusCode()).isEqualTo(202);
+        assertThat(post("/api/contacts", body).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> contactOf("lee@example.com"), c -> c != null);
+        JsonNode history = get("/api/customers/lee@example.com/contacts");
+        assertThat(history).hasSize(1);
+    }
+
+    @Test
+    void malformedContactsGetA400NamingTheProblem() throws Exception {
+        start();
+        HttpResponse<String> broken = post("/api/contacts", "{\"id\": \"x\", ");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(broken.body()).path("error").asText()).startsWith("body is not valid JSON");
+        HttpResponse<String> badPhone = post("/api/contacts", """
+                {"id": "x", "channel": "sms", "customer": {"phone": "0170 123"}}""");
+        assertThat(badPhone.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badPhone.body()).path("error").asText()).startsWith("customer.phone: '0170 123'");
+        HttpResponse<String> noChannel = post("/api/contacts", """
+                {"id": "x", "channel": "fax", "customer": {"email": "a@b.io"}}""");
+        assertThat(JSON.readTree(noChannel.body()).path("error").asText()).contains("channel: 'fax'");
+        assertThat(http.send(HttpRequest.newBuilder(uri("/nowhere")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void reportsHealthAndMetrics() throws Exception {
+        start();
+        assertThat(http.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        agentAction(new PresenceChanged("bob", Presence.AVAILABLE));
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), b -> b.contains("router_decisions_total{"));
+    }
+
+    @Test
+    void aRestartRestoresRoutingStateFromKafka() throws Exception {
+        RouterServer first = start();
+        agentAction(new PresenceChanged("ann", Presence.AVAILABLE));
+        post("/api/contacts", """
+                {"id": "r-1", "channel": "chat", "customer": {"chatVisitor": "v-1"}, "text": "hi"}""");
+        JsonNode before = await().atMost(Duration.ofSeconds(20)).until(() -> contactOf("chat:v-1"),
+                c -> c != null && has(c, "OFFERED"));
+        String offerId = decision(before, "OFFERED").path("offerId").asText();
+        open.remove(first);
+        first.close();
+
+        start();
+        // Ann's availability and the open offer survived: she can accept it after the restart.
+        agentAction(new OfferAccepted("ann", offerId));
+        JsonNode after = await().atMost(Duration.ofSeconds(30)).until(() -> contactOf("chat:v-1"),
+                c -> c != null && has(c, "ASSIGNED"));
+        assertThat(decisions(after, "OFFERED")).hasSize(1);
+        assertThat(decisions(after, "QUEUED")).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void agentAction(EventData data) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            ContactEvent e = ContactEvent.of(UUID.randomUUID().toString(), "/test", java.time.Instant.now(), data);
+            producer.send(new ProducerRecord<>(KafkaTopics.AGENT_ACTIONS, e.domain(), ContactEventJson.writeBytes(e))).get();
+        }
+    }
+
+    private JsonNode contactOf(String identity) throws Exception {
+        JsonNode list = get("/api/customers/" + identity + "/contacts");
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        return get("/api/contacts/" + list.get(0).path("contactId").asText());
+    }
+
+    private static boolean has(JsonNode contact, String type) {
+        return !decisions(contact, type).isEmpty();
+    }
+
+    private static JsonNode decision(JsonNode contact, String type) {
+        return decisions(contact, type).get(0);
+    }
+
+    private static List<JsonNode> decisions(JsonNode contact, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode d : contact.path("decisions")) {
+            if (d.path("type").asText().equalsIgnoreCase(type)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+    }
+}
