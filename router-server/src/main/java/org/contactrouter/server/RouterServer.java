@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -161,6 +162,10 @@ public final class RouterServer implements AutoCloseable {
                 });
         closeInOrder.add(0, watcher);
 
+        Audit audit = new Audit(bootstrapServers, ledger, Duration.ofSeconds(30));
+        AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
+        closeInOrder.add(0, audits);
+
         ContactIntake intake = new ContactIntake(producer, clock);
         ApiRoutes api = new ApiRoutes(ledger);
         List<Route> routes = new ArrayList<>();
@@ -175,6 +180,7 @@ public final class RouterServer implements AutoCloseable {
         routes.add(Route.get("/api/config", r -> HttpResponse.ok(Map.of("version", configVersion,
                 "recentReloads", List.copyOf(reloads)))));
         routes.addAll(api.routes());
+        routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
         this.routes = List.copyOf(routes);
         http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes);
         closeInOrder.add(0, http);
