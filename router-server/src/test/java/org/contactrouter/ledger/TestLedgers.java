@@ -10,14 +10,42 @@ import java.util.Set;
 
 /**
  * The ledgers tests use: H2 in the test's folder, or, when {@code -Dledger.jdbc.url=jdbc:postgresql://host/db} is set
- * (with {@code ledger.jdbc.user} and {@code ledger.jdbc.password}, and the PostgreSQL driver on the test classpath),
- * a fresh schema of that database per folder, so the same tests check the same SQL on PostgreSQL.
+ * (with {@code ledger.jdbc.user} and {@code ledger.jdbc.password}), a fresh schema of that database per folder, so the
+ * same tests check the same SQL on PostgreSQL. {@code -Dledger.jdbc.url=embedded-postgresql} starts a real PostgreSQL
+ * server for the test run (the build's second surefire execution does this).
  */
 final class TestLedgers {
 
-    private static final String URL = System.getProperty("ledger.jdbc.url", "");
-    private static final String USER = System.getProperty("ledger.jdbc.user");
-    private static final String PASSWORD = System.getProperty("ledger.jdbc.password");
+    private static final String EMBEDDED = "embedded-postgresql";
+    private static final String URL;
+    private static final String USER;
+    private static final String PASSWORD;
+
+    static {
+        String url = System.getProperty("ledger.jdbc.url", "");
+        if (url.equals(EMBEDDED)) {
+            try {
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+                        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (java.io.IOException e) {
+                        // the JVM is exiting; the server's files are in a temporary directory
+                    }
+                }));
+                URL = pg.getJdbcUrl("postgres", "postgres");
+                USER = "postgres";
+                PASSWORD = null;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot start the embedded PostgreSQL server", e);
+            }
+        } else {
+            URL = url;
+            USER = System.getProperty("ledger.jdbc.user");
+            PASSWORD = System.getProperty("ledger.jdbc.password");
+        }
+    }
     private static final Set<String> CREATED = new HashSet<>();
 
     private TestLedgers() {
