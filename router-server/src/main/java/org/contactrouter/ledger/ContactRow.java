@@ -36,8 +36,8 @@ final class ContactRow {
             + String.join(", ", COLUMNS.subList(1, COLUMNS.size()).stream().map(c -> c + " = ?").toList())
             + " WHERE contact_id = ?";
 
-    /** A follow-up's id is its origin's id and {@code /f<n>}: the decision carries no other link to the origin. */
-    private static final Pattern FOLLOW_UP = Pattern.compile("(.+)/f\\d+");
+    /** A follow-up's id is its origin's id and {@code .f<n>}: the decision carries no other link to the origin. */
+    private static final Pattern FOLLOW_UP = Pattern.compile("(.+)\\.f\\d+");
 
     final String contactId;
     /** Whether the row is in the table already (update) or new (insert). */

@@ -21,9 +21,11 @@ final class ApiRoutes {
     private static final Duration DEFAULT_WINDOW = Duration.ofDays(1);
 
     private final Ledger ledger;
+    private final java.time.Clock clock;
 
-    ApiRoutes(Ledger ledger) {
+    ApiRoutes(Ledger ledger, java.time.Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     List<Route> routes() {
@@ -31,9 +33,9 @@ final class ApiRoutes {
                 Route.get("/api/contacts/{id}", this::contact),
                 Route.get("/api/customers/{key}/contacts", r -> HttpResponse.ok(ledger.customerContacts(r.param("key")))),
                 Route.get("/api/agents/{id}/contacts", r -> HttpResponse.ok(ledger.agentContacts(r.param("id"),
-                        r.instantParam("since", Instant.now().minus(DEFAULT_WINDOW))))),
+                        r.instantParam("since", clock.instant().minus(DEFAULT_WINDOW))))),
                 Route.get("/api/queues/stats", r -> HttpResponse.ok(ledger.queueStats(
-                        r.instantParam("since", Instant.now().minus(DEFAULT_WINDOW))))),
+                        r.instantParam("since", clock.instant().minus(DEFAULT_WINDOW))))),
                 Route.get("/api/export/contacts.csv", this::csv));
     }
 
@@ -51,7 +53,7 @@ final class ApiRoutes {
     }
 
     private HttpResponse csv(HttpRequest r) {
-        Instant to = r.instantParam("to", Instant.now());
+        Instant to = r.instantParam("to", clock.instant());
         Instant from = r.instantParam("from", to.minus(DEFAULT_WINDOW));
         StringWriter out = new StringWriter();
         ledger.exportCsv(from, to, out);

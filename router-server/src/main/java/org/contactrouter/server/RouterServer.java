@@ -167,7 +167,7 @@ public final class RouterServer implements AutoCloseable {
         closeInOrder.add(0, audits);
 
         ContactIntake intake = new ContactIntake(producer, clock);
-        ApiRoutes api = new ApiRoutes(ledger);
+        ApiRoutes api = new ApiRoutes(ledger, clock);
         List<Route> routes = new ArrayList<>();
         routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));
         routes.add(Route.get("/health/ready", r -> ready()));

@@ -321,7 +321,7 @@ class LedgerTest {
         desk.accept("ann", chat);
         desk.wrapUp("ann", chat, "waiting for bank", desk.now().plus(Duration.ofHours(3)), "check the refund");
         desk.advance(Duration.ofHours(3));
-        String followUp = chat + "/f1";
+        String followUp = chat + ".f1";
         desk.accept("ann", followUp);
         ledger.record(desk.log);
 
@@ -343,7 +343,7 @@ class LedgerTest {
         String chat = desk.chat("v-1", "refund please").get(0).contactId();
         String offered = desk.engine.contact(chat).orElseThrow().offeredToAgentId();
         String other = offered.equals("ann") ? "bob" : "ann";
-        desk.send(new OfferAccepted(other, chat + "/o1"));
+        desk.send(new OfferAccepted(other, chat + ".o1"));
         ledger.record(desk.log);
 
         ContactHistory history = ledger.contact(chat).orElseThrow();

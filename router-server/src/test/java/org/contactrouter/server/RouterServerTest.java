@@ -138,6 +138,13 @@ class RouterServerTest {
         assertThat(JSON.readTree(noChannel.body()).path("error").asText()).contains("channel: 'fax'");
         assertThat(http.send(HttpRequest.newBuilder(uri("/nowhere")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(404);
+        HttpResponse<String> tooBig = post("/api/contacts", "{\"text\": \"" + "x".repeat(300 * 1024) + "\"}");
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(tooBig.body()).path("error").asText()).startsWith("request body over 262144 bytes");
+        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(uri("/api/contacts")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST");
     }
 
     @Test

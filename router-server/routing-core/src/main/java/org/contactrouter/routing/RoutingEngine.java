@@ -374,7 +374,7 @@ public final class RoutingEngine {
     private void onOfferAnswered(String agentId, String offerId, boolean accepted, String reason) {
         ContactState c = openOffers.get(offerId);
         if (c == null) {
-            int cut = offerId.lastIndexOf("/o");
+            int cut = offerId.lastIndexOf(".o");
             refuse(RefusalReason.OFFER_NOT_OPEN, cut > 0 ? offerId.substring(0, cut) : null, agentId,
                     "offer " + offerId + " is not open: it expired, was withdrawn or was answered");
             return;
@@ -800,7 +800,7 @@ public final class RoutingEngine {
         check(a.canTake(c.channel), "offering " + c.id + " to " + a.id() + ", who cannot take it");
         removeFromWaiting(c);
         c.status = ContactStatus.OFFERED;
-        c.offerId = c.id + "/o" + (++c.offerCount);
+        c.offerId = c.id + ".o" + (++c.offerCount);
         c.offeredTo = a;
         c.offerExpiresAt = Instant.ofEpochMilli(nowMillis + settings.offerTimeout().toMillis());
         openOffers.put(c.offerId, c);
@@ -889,7 +889,7 @@ public final class RoutingEngine {
     }
 
     private void scheduleFollowUp(ContactState origin, Instant at, String note) {
-        ContactState f = new ContactState(origin.id + "/f" + (++origin.followUps), origin.channel, null,
+        ContactState f = new ContactState(origin.id + ".f" + (++origin.followUps), origin.channel, null,
                 origin.customerKey, origin.language, origin.tier, origin.id);
         f.queue = origin.queue;
         f.ruleId = origin.ruleId;

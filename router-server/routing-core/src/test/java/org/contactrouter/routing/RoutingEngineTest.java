@@ -432,7 +432,7 @@ class RoutingEngineTest {
             List<RoutingDecision> ds = desk.wrapUp("ann", c, "waiting for bank", due, "check the refund arrived");
             assertThat(types(ds)).containsExactly(WRAPPED_UP, FOLLOW_UP_SCHEDULED);
             String followUp = ds.get(1).contactId();
-            assertThat(followUp).isEqualTo(c + "/f1");
+            assertThat(followUp).isEqualTo(c + ".f1");
             desk.advance(Duration.ofHours(1));
             // Bob is idle longer, but the follow-up is Ann's.
             desk.presence("ann", Presence.AWAY);

@@ -128,7 +128,7 @@ class RoutingSimulationTest {
                 if (c != null) {
                     // Someone else, or a stale offer id: both must be refused.
                     desk.send(new OfferAccepted(config.agents().get(random.nextInt(config.agents().size())).id(),
-                            c.id() + "/o" + (1 + random.nextInt(3))));
+                            c.id() + ".o" + (1 + random.nextInt(3))));
                 }
             } else if (dice < 68) {
                 ContactView c = pickWhere(open, ContactStatus.ASSIGNED);

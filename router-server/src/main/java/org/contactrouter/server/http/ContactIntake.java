@@ -50,11 +50,11 @@ public final class ContactIntake {
                     .get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "the contact was not stored (Kafka did not acknowledge it); retry with the same id");
+                    "Kafka did not confirm the contact in time; retry with the same id (a retry never duplicates it)");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("eventId", event.id());
-        body.put("conversation", event.subject());
+        body.put("conversation", ((CustomerMessage) event.data()).conversation());
         body.put("status", "accepted");
         return HttpResponse.json(HttpResponseStatus.ACCEPTED, body);
     }
@@ -113,7 +113,13 @@ public final class ContactIntake {
             if (!attrs.isObject()) {
                 throw new HttpRequest.BadRequest("attributes: expected an object of strings");
             }
-            attrs.fields().forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText()));
+            attrs.fields().forEachRemaining(f -> {
+                if (!f.getValue().isTextual()) {
+                    throw new HttpRequest.BadRequest("attributes." + f.getKey() + ": " + f.getValue()
+                            + " (expected a string)");
+                }
+                attributes.put(f.getKey(), f.getValue().asText());
+            });
         }
         String domain = text(root, "domain", false);
         if (domain != null && domain.isBlank()) {

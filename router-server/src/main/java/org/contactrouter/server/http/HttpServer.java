@@ -64,7 +64,7 @@ public final class HttpServer implements AutoCloseable {
                         c.pipeline()
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
+                                .addLast("aggregate", new JsonErrorAggregator(MAX_BODY_BYTES))
                                 .addLast(server.routeExecutors, "routes", new RouteHandler(routes));
                     }
                 })
@@ -86,6 +86,25 @@ public final class HttpServer implements AutoCloseable {
         boss.shutdownGracefully().syncUninterruptibly();
     }
 
+    /** Aggregates a request up to a size; a larger one is answered 413 with the same JSON error as everything else. */
+    static final class JsonErrorAggregator extends HttpObjectAggregator {
+        JsonErrorAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+            HttpResponse answer = HttpResponse.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body over " + MAX_BODY_BYTES + " bytes (expected at most " + MAX_BODY_BYTES / 1024 + " KiB)");
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                    Unpooled.wrappedBuffer(answer.body()));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpUtil.setContentLength(res, answer.body().length);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /** Finds the route, calls it, writes the answer; every failure becomes a JSON error, never a crash. */
     static final class RouteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final List<Route> routes;
@@ -102,9 +121,13 @@ public final class HttpServer implements AutoCloseable {
             } else {
                 answer = answer(req);
             }
+            String allow = answer.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED) ? allowed(req) : null;
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
                     Unpooled.wrappedBuffer(answer.body()));
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            if (allow != null) {
+                res.headers().set(HttpHeaderNames.ALLOW, allow);
+            }
             HttpUtil.setContentLength(res, answer.body().length);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(res, keepAlive);
@@ -114,6 +137,13 @@ public final class HttpServer implements AutoCloseable {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        /** The methods the request's path allows, for the Allow header of a 405. */
+        private String allowed(FullHttpRequest req) {
+            String path = new QueryStringDecoder(req.uri()).path();
+            return String.join(", ", routes.stream().filter(r -> r.match(path) != null).map(Route::method)
+                    .distinct().toList());
         }
 
         private HttpResponse answer(FullHttpRequest req) {

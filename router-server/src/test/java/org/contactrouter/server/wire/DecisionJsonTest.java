@@ -83,7 +83,7 @@ class DecisionJsonTest {
     void readsWireNamesOfEveryEnumAndDurations() {
         RoutingDecision refused = new RoutingDecision("agent/ann/1", 3, null, Instant.parse("2026-11-23T09:00:00Z"),
                 "7", DecisionType.REFUSED, null, null, null, null, null, null, "ann", null, null, null, null, null,
-                Duration.ofMinutes(5), "offer c-1/o1 is not open", RefusalReason.OFFER_NOT_OPEN,
+                Duration.ofMinutes(5), "offer c-1.o1 is not open", RefusalReason.OFFER_NOT_OPEN,
                 "e-9", new Explanation("r", "q", SelectionStrategy.BEST_SKILL_MATCH, "why", 2,
                 List.of(new Explanation.Candidate("ann", -42, "chosen"))));
 
@@ -170,7 +170,7 @@ class DecisionJsonTest {
         desk.available("ann");
         desk.transferToAgent("bob", chat, "ann", "needs a refund approval");
         desk.accept("ann", chat);
-        desk.send(new OfferAccepted("bob", chat + "/o1"));
+        desk.send(new OfferAccepted("bob", chat + ".o1"));
         desk.left(Channel.CHAT, "v1");
         desk.wrapUp("ann", chat, "refunded", desk.now().plus(Duration.ofHours(2)), "check the refund arrived");
         desk.presence("ann", Presence.AWAY);
