@@ -89,7 +89,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean ready;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private long rejectedInputs;
+    private volatile long rejectedInputs;
 
     /** The engines of one partition: one per routing domain, and the latest config seen. */
     private static final class PartitionState {
