@@ -67,17 +67,24 @@ public final class LedgerWriter implements Runnable, AutoCloseable {
         consumer.subscribe(List.of(TOPIC));
     }
 
-    /** A writer with its own Kafka consumer in group {@link #GROUP_ID} (see {@link #consumerConfig}). */
-    public LedgerWriter(String bootstrapServers, Ledger ledger) {
-        this(new KafkaConsumer<>(consumerConfig(bootstrapServers), new ByteArrayDeserializer(),
+    /**
+     * A writer with its own Kafka consumer (see {@link #consumerConfig}).
+     *
+     * @param groupId    {@link #GROUP_ID} when the instances share one ledger database (they split the partitions);
+     *                   a group of its own when this ledger is this instance's alone, so it receives every partition
+     * @param instanceId static group membership: a restarted instance gets its partitions back at once
+     */
+    public LedgerWriter(String bootstrapServers, String groupId, String instanceId, Ledger ledger) {
+        this(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, instanceId), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), ledger);
     }
 
     /** Committed records only, offsets committed by the writer after each batch is in the ledger. */
-    public static Map<String, Object> consumerConfig(String bootstrapServers) {
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String instanceId) {
         return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "ledger-" + instanceId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -127,7 +127,10 @@ public final class RouterServer implements AutoCloseable {
         ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"))
                 : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
         closeInOrder.add(0, ledger);
-        LedgerWriter writer = new LedgerWriter(bootstrapServers, ledger);
+        // An embedded ledger is this instance's alone and must see every partition; a shared database is written once.
+        String ledgerGroup = settings.ledgerUrl() == null ? LedgerWriter.GROUP_ID + "-" + settings.instanceId()
+                : LedgerWriter.GROUP_ID;
+        LedgerWriter writer = new LedgerWriter(bootstrapServers, ledgerGroup, settings.instanceId(), ledger);
         Thread ledgerThread = new Thread(writer, "ledger-writer");
         ledgerThread.start();
         closeInOrder.add(0, () -> {

@@ -21,6 +21,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -133,7 +139,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 .description("input records the routing loop could not read and skipped").register(metrics);
     }
 
-    /** True once the loop runs with its partitions restored. */
+    /** True once the loop has joined the consumer group and restored the partitions it was given. */
     public boolean isReady() {
         return ready && running;
     }
@@ -150,10 +156,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             consumer = c;
             new KafkaClientMetrics(c).bindTo(metrics);
             producer.initTransactions();
+            abortForgottenTransactions();
             c.subscribe(INPUTS, new Rebalance());
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(pollTimeout());
-                ready = true;
                 process(c, producer, records);
             }
         } catch (WakeupException e) {
@@ -237,6 +243,45 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         });
         queueWaiting.register(waiting, true);
         queueOldestWait.register(oldest, true);
+    }
+
+    /**
+     * Kafka can leave a transaction open for good when its broker restarts between a commit's PrepareCommit and its
+     * markers: the restarted coordinator finds the partitions without a leader yet, skips their markers, and forgets
+     * the transaction. It then blocks every read_committed reader of those partitions (this loop's committed offsets
+     * among them) forever. {@code initTransactions} has just completed or aborted everything the coordinator knows for
+     * our transactional id, so a transaction still open by an earlier epoch of our producer is such a forgotten one;
+     * nobody has read its records, and aborting it is what {@code kafka-transactions.sh abort} would do.
+     */
+    private void abortForgottenTransactions() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            TransactionDescription mine = admin.describeTransactions(List.of(transactionalId()))
+                    .description(transactionalId()).get();
+            List<TopicPartition> written = new ArrayList<>();
+            for (String topic : List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS, "__consumer_offsets")) {
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(info -> written.add(new TopicPartition(topic, info.partition())));
+            }
+            Map<TopicPartition, DescribeProducersResult.PartitionProducerState> states =
+                    admin.describeProducers(written).all().get();
+            for (Map.Entry<TopicPartition, DescribeProducersResult.PartitionProducerState> e : states.entrySet()) {
+                for (ProducerState ps : e.getValue().activeProducers()) {
+                    if (ps.producerId() == mine.producerId() && ps.producerEpoch() < mine.producerEpoch()
+                            && ps.currentTransactionStartOffset().isPresent()) {
+                        LOG.warn("aborting a transaction Kafka left open on {} (producer {} epoch {}, from offset {})",
+                                e.getKey(), ps.producerId(), ps.producerEpoch(), ps.currentTransactionStartOffset().getAsLong());
+                        admin.abortTransaction(new AbortTransactionSpec(e.getKey(), ps.producerId(),
+                                (short) ps.producerEpoch(), ps.coordinatorEpoch().orElse(-1))).all().get();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("could not check for transactions Kafka left open; continuing", e.getCause());
+        }
     }
 
     /** What one input record becomes in the journal: a config first when its domain has none yet. */
@@ -417,6 +462,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            ready = false;
             for (TopicPartition tp : revoked) {
                 partitions.remove(tp.partition());
             }
@@ -433,6 +479,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                     partitions.put(p, restore(p));
                 }
             }
+            // Ready once this instance has joined the group and restored what it was given (possibly nothing).
+            ready = true;
         }
 
         @Override
