@@ -24,10 +24,13 @@ final class AgentIndex {
     final Requirement requirement;
     final SelectionStrategy strategy;
     final TreeSet<Entry> entries = new TreeSet<>();
+    /** The explanation's reason when this index chose: made once, not per decision. */
+    final String description;
 
     AgentIndex(Requirement requirement, SelectionStrategy strategy) {
         this.requirement = requirement;
         this.strategy = strategy;
+        this.description = strategy.wireName() + " among agents with " + requirement;
     }
 
     Entry entryFor(AgentState a) {

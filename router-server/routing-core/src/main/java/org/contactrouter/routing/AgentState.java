@@ -13,6 +13,8 @@ import org.contactrouter.events.Presence;
 final class AgentState {
 
     Agent agent;
+    /** The agent's capacity per channel ordinal, copied from {@link #agent}: read on every offer decision. */
+    int[] capacity;
     /** False once the agent is removed from the config: they may finish their contacts but get no offers. */
     boolean configured = true;
     /** A reload lowered a capacity below the agent's load: they keep their contacts, get no new ones meanwhile. */
@@ -38,8 +40,16 @@ final class AgentState {
     final Set<Requirement> requirements = new LinkedHashSet<>();
 
     AgentState(Agent agent, long nowMillis) {
-        this.agent = agent;
+        configure(agent);
         this.idleSinceMillis = nowMillis;
+    }
+
+    void configure(Agent a) {
+        agent = a;
+        capacity = new int[Channel.values().length];
+        for (Channel ch : Channel.values()) {
+            capacity[ch.ordinal()] = a.capacityFor(ch);
+        }
     }
 
     String id() {
@@ -52,7 +62,7 @@ final class AgentState {
      */
     boolean canTake(Channel channel) {
         return configured && presence == Presence.AVAILABLE && exclusiveLoad == 0
-                && load[channel.ordinal()] < agent.capacityFor(channel);
+                && load[channel.ordinal()] < capacity[channel.ordinal()];
     }
 
     int totalLoad() {
@@ -64,7 +74,7 @@ final class AgentState {
     }
 
     long loadPerMille(Channel channel) {
-        int cap = agent.capacityFor(channel);
+        int cap = capacity[channel.ordinal()];
         return cap == 0 ? 1000 : load[channel.ordinal()] * 1000L / cap;
     }
 

@@ -56,6 +56,8 @@ final class ContactState {
     AgentState offeredTo;
     Instant offerExpiresAt;
     int offerCount;
+    /** Timers set for this contact and not fired yet: cancelled when it is assigned or closed. */
+    final List<Timer.Key> timers = new ArrayList<>(4);
     /** Agents who declined or missed it in this cycle. */
     final Set<String> excluded = new HashSet<>();
 

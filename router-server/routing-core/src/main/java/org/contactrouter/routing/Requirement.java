@@ -2,6 +2,7 @@ package org.contactrouter.routing;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.contactrouter.events.Channel;
 
@@ -9,11 +10,42 @@ import org.contactrouter.events.Channel;
  * What an agent must have to take a contact: the channel, minimum skill levels, and a language (or null for any).
  * The key of the agent index and the waiting lists: contacts and agents meet through equal requirements.
  */
-record Requirement(Channel channel, Map<String, Integer> skills, String language) {
+final class Requirement {
 
-    Requirement {
-        skills = Sorted.map(skills);
-        language = language == null ? null : primaryTag(language);
+    private final Channel channel;
+    private final Map<String, Integer> skills;
+    private final String language;
+    /** Computed once: requirements key every index and waiting-list lookup on the decision path. */
+    private final int hash;
+
+    Requirement(Channel channel, Map<String, Integer> skills, String language) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.skills = Sorted.map(skills);
+        this.language = language == null ? null : primaryTag(language);
+        this.hash = Objects.hash(this.channel, this.skills, this.language);
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    Map<String, Integer> skills() {
+        return skills;
+    }
+
+    String language() {
+        return language;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Requirement r && hash == r.hash && channel == r.channel
+                && skills.equals(r.skills) && Objects.equals(language, r.language));
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     boolean satisfiedBy(Agent agent) {

@@ -287,7 +287,7 @@ public final class RoutingEngine {
         }
         if (preferred == null) {
             LastAgent last = lastAgents.get(customerKey);
-            if (last != null && nowMillis - last.atMillis() <= settings.affinityLookback().toMillis()) {
+            if (last != null && nowMillis - last.atMillis() < settings.affinityLookback().toMillis()) {
                 preferred = last.agentId();
                 preferredWhy = "handled this customer last";
             }
@@ -409,6 +409,7 @@ public final class RoutingEngine {
         c.owner = a;
         c.status = ContactStatus.ASSIGNED;
         c.assignedAtMillis = nowMillis;
+        cancelTimers(c);
         c.excluded.clear();
         lastAgents.put(c.customerKey, new LastAgent(a.id(), nowMillis));
         emit(new Draft(DecisionType.ASSIGNED, c).agent(a).offer(offerId).previous(c.previousAgentId)
@@ -510,8 +511,10 @@ public final class RoutingEngine {
 
     private void fireDueTimers() {
         while (!timers.isEmpty() && timers.firstKey().dueMillis() <= nowMillis) {
-            Timer t = timers.pollFirstEntry().getValue();
+            Map.Entry<Timer.Key, Timer> due = timers.pollFirstEntry();
+            Timer t = due.getValue();
             ContactState c = t.contact();
+            c.timers.remove(due.getKey());
             switch (t.kind()) {
                 case OFFER_TIMEOUT -> offerTimedOut(c, t.ref());
                 case SLA_BREACH -> {
@@ -637,7 +640,17 @@ public final class RoutingEngine {
     }
 
     private void schedule(Timer.Kind kind, ContactState c, long dueMillis, long generation, String ref) {
-        timers.put(new Timer.Key(dueMillis, ++timerSequence), new Timer(kind, c, generation, ref));
+        Timer.Key key = new Timer.Key(dueMillis, ++timerSequence);
+        timers.put(key, new Timer(kind, c, generation, ref));
+        c.timers.add(key);
+    }
+
+    /** Drops a contact's pending timers: they would fire for nothing, and would keep a closed contact in memory. */
+    private void cancelTimers(ContactState c) {
+        for (Timer.Key key : c.timers) {
+            timers.remove(key);
+        }
+        c.timers.clear();
     }
 
     // ------------------------------------------------------------------ routing
@@ -746,7 +759,7 @@ public final class RoutingEngine {
             }
             candidates.add(new Explanation.Candidate(e.agentId(), e.primary(), "chosen"));
             return new Pick(agents.get(e.agentId()), new Explanation(c.ruleId, c.queue.id(), strategy,
-                    strategy.wireName() + " among agents with " + c.requirement, index.entries.size(), candidates));
+                    index.description, index.entries.size(), candidates));
         }
         return null;
     }
@@ -797,7 +810,10 @@ public final class RoutingEngine {
     }
 
     private void offer(ContactState c, AgentState a, Explanation why) {
-        check(a.canTake(c.channel), "offering " + c.id + " to " + a.id() + ", who cannot take it");
+        if (!a.canTake(c.channel)) {
+            throw new IllegalStateException("routing invariant broken: offering " + c.id + " to " + a.id()
+                    + ", who cannot take it");
+        }
         removeFromWaiting(c);
         c.status = ContactStatus.OFFERED;
         c.offerId = c.id + ".o" + (++c.offerCount);
@@ -908,6 +924,7 @@ public final class RoutingEngine {
 
     private void close(ContactState c, ContactStatus terminal) {
         c.status = terminal;
+        cancelTimers(c);
         contacts.remove(c.id);
         if (c.conversationKey != null) {
             openByConversation.remove(c.conversationKey, c);
@@ -1031,7 +1048,7 @@ public final class RoutingEngine {
             if (a == null) {
                 agents.put(agent.id(), new AgentState(agent, nowMillis));
             } else {
-                a.agent = agent;
+                a.configure(agent);
                 a.configured = true;
                 a.overCapacityByConfig = false;
                 for (Channel ch : Channel.values()) {
