@@ -3,72 +3,63 @@ package org.contactrouter.server;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = {
-        "Start the router: Kafka (embedded unless --kafka-bootstrap-servers is set), routing, ledger, HTTP.",
-        "Every option can also come from the environment variable named in its description."})
+        "Start the router: Kafka (embedded unless kafka bootstrap servers are set), routing, ledger, HTTP.",
+        "Each setting comes from the first of: this option, its environment variable, config/router.yaml, the default",
+        "(see docs/operations.md). The ledger password comes from ROUTER_LEDGER_PASSWORD or ROUTER_LEDGER_PASSWORD_FILE."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "DIR", defaultValue = "${env:ROUTER_CONFIG:-config}",
-            description = "Routing config directory (ROUTER_CONFIG). Default: ${DEFAULT-VALUE}.")
-    Path config;
+    @Option(names = "--config", paramLabel = "DIR", description = "Routing config directory (ROUTER_CONFIG; default config).")
+    String config;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:ROUTER_DATA_DIR:-data}",
-            description = "Embedded Kafka log and ledger (ROUTER_DATA_DIR). Default: ${DEFAULT-VALUE}.")
-    Path dataDir;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Embedded Kafka log and ledger (ROUTER_DATA_DIR, dataDir; default data).")
+    String dataDir;
 
-    @Option(names = "--http-host", defaultValue = "${env:ROUTER_HTTP_HOST:-127.0.0.1}",
-            description = "Interface for HTTP (ROUTER_HTTP_HOST); 0.0.0.0 for all. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--http-host", description = "HTTP interface (ROUTER_HTTP_HOST, http.host; default 127.0.0.1).")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "${env:ROUTER_HTTP_PORT:-8080}",
-            description = "HTTP port (ROUTER_HTTP_PORT). Default: ${DEFAULT-VALUE}.")
-    int httpPort;
+    @Option(names = "--http-port", description = "HTTP port (ROUTER_HTTP_PORT, http.port; default 8080).")
+    String httpPort;
 
-    @Option(names = "--kafka-bootstrap-servers", defaultValue = "${env:ROUTER_KAFKA_BOOTSTRAP_SERVERS:-}",
-            description = "External Kafka cluster (ROUTER_KAFKA_BOOTSTRAP_SERVERS). Empty: embedded broker.")
+    @Option(names = "--kafka-bootstrap-servers", description = "External Kafka (ROUTER_KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers); empty: embedded.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-port", defaultValue = "${env:ROUTER_KAFKA_PORT:-9092}",
-            description = "Embedded broker port (ROUTER_KAFKA_PORT); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-    int kafkaPort;
+    @Option(names = "--kafka-port", description = "Embedded broker port (ROUTER_KAFKA_PORT, kafka.port; default 9092).")
+    String kafkaPort;
 
-    @Option(names = "--partitions", defaultValue = "${env:ROUTER_PARTITIONS:-6}",
-            description = "Partitions per topic (ROUTER_PARTITIONS). Default: ${DEFAULT-VALUE}.")
-    int partitions;
+    @Option(names = "--partitions", description = "Partitions per topic (ROUTER_PARTITIONS, kafka.partitions; default 6).")
+    String partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "${env:ROUTER_REPLICATION_FACTOR:-1}",
-            description = "Replication per topic (ROUTER_REPLICATION_FACTOR). Default: ${DEFAULT-VALUE}.")
-    short replicationFactor;
+    @Option(names = "--replication-factor", description = "Replication per topic (ROUTER_REPLICATION_FACTOR, kafka.replicationFactor; default 1).")
+    String replicationFactor;
 
-    @Option(names = "--ledger-url", defaultValue = "${env:ROUTER_LEDGER_URL:-}",
-            description = "Ledger JDBC URL (ROUTER_LEDGER_URL), e.g. jdbc:postgresql://db/router. Empty: H2 file.")
+    @Option(names = "--ledger-url", description = "Ledger JDBC URL (ROUTER_LEDGER_URL, ledger.url); empty: H2 file.")
     String ledgerUrl;
 
-    @Option(names = "--ledger-user", defaultValue = "${env:ROUTER_LEDGER_USER:-}",
-            description = "Ledger database user (ROUTER_LEDGER_USER).")
+    @Option(names = "--ledger-user", description = "Ledger database user (ROUTER_LEDGER_USER, ledger.user).")
     String ledgerUser;
 
-    @Option(names = "--instance-id", defaultValue = "${env:ROUTER_INSTANCE_ID:-}",
-            description = "Stable id of this instance (ROUTER_INSTANCE_ID). Empty: derived from the data dir.")
+    @Option(names = "--instance-id", description = "Stable instance id (ROUTER_INSTANCE_ID, instanceId); empty: derived.")
     String instanceId;
 
     @Override
     public Integer call() throws Exception {
         ServerSettings settings;
         try {
-            settings = new ServerSettings(config, dataDir, httpHost, httpPort, bootstrapServers, kafkaPort,
-                    partitions, replicationFactor, ledgerUrl, blankToNull(ledgerUser),
-                    System.getenv("ROUTER_LEDGER_PASSWORD"), instanceId, Duration.ofSeconds(2));
+            settings = settings(System::getenv);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("router run: " + e.getMessage());
             return 2;
@@ -89,6 +80,44 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The settings from the options given, the environment, router.yaml and the defaults, checked. */
+    ServerSettings settings(Function<String, String> env) {
+        Map<ServerSetting, String> given = new EnumMap<>(ServerSetting.class);
+        put(given, ServerSetting.CONFIG, config);
+        put(given, ServerSetting.DATA_DIR, dataDir);
+        put(given, ServerSetting.HTTP_HOST, httpHost);
+        put(given, ServerSetting.HTTP_PORT, httpPort);
+        put(given, ServerSetting.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        put(given, ServerSetting.KAFKA_PORT, kafkaPort);
+        put(given, ServerSetting.PARTITIONS, partitions);
+        put(given, ServerSetting.REPLICATION_FACTOR, replicationFactor);
+        put(given, ServerSetting.LEDGER_URL, ledgerUrl);
+        put(given, ServerSetting.LEDGER_USER, ledgerUser);
+        put(given, ServerSetting.INSTANCE_ID, instanceId);
+        Map<ServerSetting, String> v = ServerSetting.resolve(given, env);
+        return new ServerSettings(Path.of(v.get(ServerSetting.CONFIG)), Path.of(v.get(ServerSetting.DATA_DIR)),
+                v.get(ServerSetting.HTTP_HOST), number(v, ServerSetting.HTTP_PORT),
+                v.get(ServerSetting.KAFKA_BOOTSTRAP_SERVERS), number(v, ServerSetting.KAFKA_PORT),
+                number(v, ServerSetting.PARTITIONS), (short) number(v, ServerSetting.REPLICATION_FACTOR),
+                v.get(ServerSetting.LEDGER_URL), blankToNull(v.get(ServerSetting.LEDGER_USER)),
+                ServerSetting.ledgerPassword(env), v.get(ServerSetting.INSTANCE_ID), Duration.ofSeconds(2));
+    }
+
+    private static void put(Map<ServerSetting, String> given, ServerSetting s, String value) {
+        if (value != null) {
+            given.put(s, value);
+        }
+    }
+
+    private static int number(Map<ServerSetting, String> v, ServerSetting s) {
+        try {
+            return Integer.parseInt(v.get(s).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.yamlKey + " (" + s.option + ", " + s.env + "): '" + v.get(s)
+                    + "' (expected a whole number)");
+        }
     }
 
     private static String blankToNull(String s) {
