@@ -432,31 +432,34 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 c.seek(tp, om.offset());
             }
         }
-        for (Integer p : new ArrayList<>(partitions.keySet())) {
-            partitions.put(p, restore(p));
-        }
+        partitions.putAll(restore(new TreeSet<>(partitions.keySet())));
     }
 
-    /** Rebuilds a partition's engines from its committed journal. */
-    private PartitionState restore(int partition) {
+    /** Rebuilds the engines of the given partitions from their committed journal, with one reader for all. */
+    private Map<Integer, PartitionState> restore(Set<Integer> numbers) {
         long started = System.nanoTime();
-        PartitionState ps = new PartitionState(partition);
-        TopicPartition tp = new TopicPartition(KafkaTopics.ROUTING_JOURNAL, partition);
+        Map<Integer, PartitionState> restored = new TreeMap<>();
+        List<TopicPartition> tps = new ArrayList<>();
+        for (Integer p : numbers) {
+            restored.put(p, new PartitionState(p));
+            tps.add(new TopicPartition(KafkaTopics.ROUTING_JOURNAL, p));
+        }
         long entries = 0;
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProps())) {
-            reader.assign(List.of(tp));
-            reader.seekToBeginning(List.of(tp));
-            long end = reader.endOffsets(List.of(tp)).get(tp);
-            while (reader.position(tp) < end) {
-                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(500))) {
-                    apply(ps, JournalEntry.fromBytes(r.value()));
+            reader.assign(tps);
+            reader.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = reader.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
+                // Short polls: the last fetch often returns only a transaction marker, with no record to wait for.
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(50))) {
+                    apply(restored.get(r.partition()), JournalEntry.fromBytes(r.value()));
                     entries++;
                 }
             }
         }
-        LOG.info("partition {} restored from {} journal entries in {} ms: domains {}", partition, entries,
-                (System.nanoTime() - started) / 1_000_000, ps.domains.keySet());
-        return ps;
+        LOG.info("partitions {} restored from {} journal entries in {} ms", numbers, entries,
+                (System.nanoTime() - started) / 1_000_000);
+        return restored;
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -474,11 +477,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             for (TopicPartition tp : assigned) {
                 numbers.add(tp.partition());
             }
-            for (Integer p : numbers) {
-                if (!partitions.containsKey(p)) {
-                    partitions.put(p, restore(p));
-                }
-            }
+            numbers.removeAll(partitions.keySet());
+            partitions.putAll(restore(numbers));
             // Ready once this instance has joined the group and restored what it was given (possibly nothing).
             ready = true;
         }
@@ -498,6 +498,9 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "router");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-" + instanceId);
+        // Static membership: a restarted instance takes its own place in the group at once instead of waiting for its
+        // dead predecessor's session to time out. Another instance still takes over after the session timeout.
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "router-" + instanceId);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
