@@ -36,9 +36,9 @@ final class AuditSchedule implements AutoCloseable {
     }
 
     private void gauge(MeterRegistry metrics, String kind, ToDoubleFunction<Audit.Report> count) {
-        Gauge.builder("router.audit.problems", this, s -> s.last == null ? 0 : count.applyAsDouble(s.last))
-                .description("problems the last audit found: a contact owned twice, an accepted contact never "
-                        + "decided, a decision missing from the ledger").tag("kind", kind).register(metrics);
+        Gauge.builder(RouterMeters.AUDIT_PROBLEMS.meterName(), this,
+                        s -> s.last == null ? 0 : count.applyAsDouble(s.last))
+                .description(RouterMeters.AUDIT_PROBLEMS.doc()).tag("kind", kind).register(metrics);
     }
 
     synchronized Audit.Report runNow() {

@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * Every meter the router exposes at {@code /metrics}, declared once: name, type, base unit, tag keys and what it means.
  * Tag values come from closed sets (decision types, channels, configured queue ids); never a contact id, phone number,
- * address or agent id: those belong in the ledger. docs/operations.md lists these (OperationsDocTest keeps it true).
+ * address or agent id: those belong in the ledger. docs/operations.md lists these; RouterMetersTest keeps the list
+ * and the meters actually registered true to these declarations.
  */
-enum RouterMeters {
+public enum RouterMeters {
     DECISIONS("router.decisions", "counter", null, List.of("type", "channel"),
             "Routing decisions committed, by decision type (queued, offered, assigned, offer-rejected, offer-timed-out, "
                     + "sla-breached, transferred, abandoned, ...) and channel."),
@@ -25,6 +26,8 @@ enum RouterMeters {
             "Partitions (routing domains) this instance routes now."),
     INPUTS_REJECTED("router.inputs.rejected", "counter", "records", List.of(),
             "Input records the routing loop could not read and skipped."),
+    AUDIT_PROBLEMS("router.audit.problems", "gauge", "problems", List.of("kind"),
+            "Problems the last audit found, by kind: double-owner, undecided, missing-from-ledger."),
     KAFKA_CONSUMER("kafka.consumer.*", "gauges", null, List.of("client.id", "topic", "partition"),
             "The routing consumer's Kafka client metrics, among them kafka.consumer.fetch.manager.records.lag (lag).");
 
@@ -40,5 +43,15 @@ enum RouterMeters {
         this.unit = unit;
         this.tags = tags;
         this.doc = doc;
+    }
+
+    /** The meter's name as registered (Prometheus writes it with underscores and a unit suffix). */
+    public String meterName() {
+        return meterName;
+    }
+
+    /** What the meter means: its description. */
+    public String doc() {
+        return doc;
     }
 }

@@ -121,8 +121,8 @@ public final class RouterServer implements AutoCloseable {
             loop.close();
             routing.join(TimeUnit.SECONDS.toMillis(15));
         });
-        Gauge.builder("router.partitions.assigned", loop, l -> l.assignedPartitions().size())
-                .description("partitions this instance routes").register(metrics);
+        Gauge.builder(RouterMeters.PARTITIONS.meterName(), loop, l -> l.assignedPartitions().size())
+                .description(RouterMeters.PARTITIONS.doc()).register(metrics);
 
         ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"))
                 : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());

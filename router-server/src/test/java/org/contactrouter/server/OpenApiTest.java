@@ -8,10 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,26 +52,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("config");
-        Files.createDirectories(config);
-        Files.writeString(config.resolve("agents.yaml"), """
-                skills: [support]
-                agents:
-                  - id: ann
-                    name: Ann Example
-                    skills: { support: 3 }
-                """);
-        Files.writeString(config.resolve("routing.yaml"), """
-                queues:
-                  - id: support
-                    channels: [email, chat, sms, voice]
-                    skills: { support: 1 }
-                rules:
-                  - id: everything
-                    queue: support
-                """);
-        server = RouterServer.start(new ServerSettings(config, tmp.resolve("data"), "127.0.0.1", 0, null, 0,
-                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC());
+        server = TestServers.start(tmp);
 
         HttpResponse<String> yaml = get("/openapi.yaml");
         assertThat(yaml.statusCode()).as("GET /openapi.yaml").isEqualTo(200);

@@ -9,9 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,32 +55,7 @@ class RouterServerTest {
     }
 
     private RouterServer start() throws Exception {
-        Path config = tmp.resolve("config");
-        if (!Files.exists(config)) {
-            Files.createDirectories(config);
-            Files.writeString(config.resolve("agents.yaml"), """
-                    skills: [support]
-                    agents:
-                      - id: ann
-                        name: Ann Example
-                        skills: { support: 3 }
-                      - id: bob
-                        name: Bob Example
-                        skills: { support: 3 }
-                    """);
-            Files.writeString(config.resolve("routing.yaml"), """
-                    queues:
-                      - id: support
-                        channels: [email, chat, sms, voice]
-                        skills: { support: 1 }
-                        responseTarget: { email: 4h, chat: 1m }
-                    rules:
-                      - id: everything
-                        queue: support
-                    """);
-        }
-        RouterServer s = RouterServer.start(new ServerSettings(config, tmp.resolve("data"), "127.0.0.1", 0, null, 0,
-                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC());
+        RouterServer s = TestServers.start(tmp);
         open.add(0, s);
         await().atMost(Duration.ofSeconds(30)).until(s::isReady);
         server = s;

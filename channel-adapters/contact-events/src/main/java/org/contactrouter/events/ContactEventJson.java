@@ -142,6 +142,17 @@ public final class ContactEventJson {
         return event(root);
     }
 
+    /** The event as a JSON tree, to embed in a larger document (the router's journal) without a second parse. */
+    public static ObjectNode toJson(ContactEvent event) {
+        return tree(event);
+    }
+
+    /** Reads one event from a JSON tree; see {@link #read(String)}. */
+    public static ContactEvent read(JsonNode json) {
+        Objects.requireNonNull(json, "json");
+        return event(json);
+    }
+
     /** The registry, short type to data record, in a stable order. */
     static Map<String, Class<? extends EventData>> types() {
         return TYPES;

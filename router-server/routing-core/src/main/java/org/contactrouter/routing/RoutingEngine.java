@@ -1264,10 +1264,10 @@ public final class RoutingEngine {
             ContactState c = openByConversation.get(l.channel().wireName() + ':' + l.conversation());
             return c == null ? null : c.id;
         }
-        return switchContactId(data);
+        return contactIdIn(data);
     }
 
-    private static String switchContactId(EventData data) {
+    private static String contactIdIn(EventData data) {
         if (data instanceof AgentReplied r) {
             return r.contactId();
         }

@@ -48,12 +48,14 @@ class RoutingSimulationTest {
         run(seed);
     }
 
+    /** Every fifth seed: replaying is the same code path for every seed, and each run plays two whole days. */
+    static LongStream replaySeeds() {
+        return seeds().filter(seed -> seed % 5 == 0);
+    }
+
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("replaySeeds")
     void sameEventsGiveSameDecisions(long seed) {
-        if (seed % 5 != 0) {
-            return;
-        }
         assertThat(new Simulation(seed).play().log).isEqualTo(new Simulation(seed).play().log);
     }
 

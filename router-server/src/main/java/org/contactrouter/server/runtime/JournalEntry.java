@@ -59,10 +59,10 @@ public record JournalEntry(String domain, Instant now, ContactEvent event, Confi
         node.put("kind", kind());
         node.put("domain", domain);
         node.put("now", now.toString());
+        if (event != null) {
+            node.set("event", ContactEventJson.toJson(event));
+        }
         try {
-            if (event != null) {
-                node.set("event", JSON.readTree(ContactEventJson.write(event)));
-            }
             if (config != null) {
                 ObjectNode c = node.putObject("config");
                 c.put("version", config.version());
@@ -82,7 +82,7 @@ public record JournalEntry(String domain, Instant now, ContactEvent event, Confi
             Instant now = Instant.parse(node.path("now").asText());
             switch (node.path("kind").asText()) {
                 case "event":
-                    return new JournalEntry(domain, now, ContactEventJson.read(node.get("event").toString()), null);
+                    return new JournalEntry(domain, now, ContactEventJson.read(node.get("event")), null);
                 case "config":
                     JsonNode c = node.get("config");
                     Map<String, String> files = new TreeMap<>();

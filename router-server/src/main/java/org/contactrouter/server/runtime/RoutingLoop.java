@@ -53,6 +53,7 @@ import org.contactrouter.events.InvalidEventException;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.routing.RoutingEngine;
+import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.wire.DecisionJson;
 import org.slf4j.Logger;
@@ -129,14 +130,14 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         this.localConfig = localConfig;
         this.onCommitted = onCommitted;
         this.metrics = metrics;
-        this.decisionDuration = Timer.builder("router.decision.duration")
-                .description("time the routing core takes to apply one input and decide").register(metrics);
-        this.queueWaiting = MultiGauge.builder("queue.contacts.waiting").baseUnit("contacts")
-                .description("contacts waiting or offered in a queue").register(metrics);
-        this.queueOldestWait = MultiGauge.builder("queue.oldest.wait").baseUnit("seconds")
-                .description("how long the longest-waiting contact of a queue has waited").register(metrics);
-        FunctionCounter.builder("router.inputs.rejected", this, RoutingLoop::rejectedInputs)
-                .description("input records the routing loop could not read and skipped").register(metrics);
+        this.decisionDuration = Timer.builder(RouterMeters.DECISION_DURATION.meterName())
+                .description(RouterMeters.DECISION_DURATION.doc()).register(metrics);
+        this.queueWaiting = MultiGauge.builder(RouterMeters.QUEUE_WAITING.meterName()).baseUnit("contacts")
+                .description(RouterMeters.QUEUE_WAITING.doc()).register(metrics);
+        this.queueOldestWait = MultiGauge.builder(RouterMeters.QUEUE_OLDEST_WAIT.meterName()).baseUnit("seconds")
+                .description(RouterMeters.QUEUE_OLDEST_WAIT.doc()).register(metrics);
+        FunctionCounter.builder(RouterMeters.INPUTS_REJECTED.meterName(), this, RoutingLoop::rejectedInputs)
+                .description(RouterMeters.INPUTS_REJECTED.doc()).register(metrics);
     }
 
     /** True once the loop has joined the consumer group and restored the partitions it was given. */

@@ -1,0 +1,43 @@
+package org.contactrouter.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A whole router on loopback for tests: embedded Kafka and ledger in a folder, a free HTTP port, a small config. */
+final class TestServers {
+
+    private TestServers() {
+    }
+
+    /** Starts a server whose config (one support queue, agents ann and bob) and data live under {@code dir}. */
+    static RouterServer start(Path dir) throws Exception {
+        Path config = dir.resolve("config");
+        if (!Files.exists(config)) {
+            Files.createDirectories(config);
+            Files.writeString(config.resolve("agents.yaml"), """
+                    skills: [support]
+                    agents:
+                      - id: ann
+                        name: Ann Example
+                        skills: { support: 3 }
+                      - id: bob
+                        name: Bob Example
+                        skills: { support: 3 }
+                    """);
+            Files.writeString(config.resolve("routing.yaml"), """
+                    queues:
+                      - id: support
+                        channels: [email, chat, sms, voice]
+                        skills: { support: 1 }
+                        responseTarget: { email: 4h, chat: 1m }
+                    rules:
+                      - id: everything
+                        queue: support
+                    """);
+        }
+        return RouterServer.start(new ServerSettings(config, dir.resolve("data"), "127.0.0.1", 0, null, 0,
+                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC());
+    }
+}
