@@ -68,7 +68,7 @@ class AuditTest {
             // Faults: a second ASSIGNED to another agent while ann owns it; an accepted event no decision answers.
             RoutingDecision second = new RoutingDecision(contact + "/99", 99, contact, Instant.now(),
                     assigned.configVersion(), DecisionType.ASSIGNED, assigned.customerKey(), null, null,
-                    assigned.channel(), assigned.queueId(), assigned.ruleId(), "bob", null, "Bob", "forged", null,
+                    assigned.channel(), assigned.conversation(), assigned.endpoint(), assigned.queueId(), assigned.ruleId(), "bob", null, "Bob", "forged", null,
                     null, null, null, null, null, null);
             send(producer, KafkaTopics.ROUTING_DECISIONS, DecisionJson.writeBytes(second));
             ContactEvent lost = ContactEvent.of("chat:s2:1", "/webchat", Instant.now(), new CustomerMessage(

@@ -23,6 +23,9 @@ final class ContactState {
     final String originContactId;
     /** Who the customer is, as the opening event said; null for follow-ups. */
     Customer customer;
+    /** The channel's thread key and where the customer reached us, as the opening event said; null for follow-ups. */
+    String conversation;
+    String endpoint;
     String subject;
     String firstText;
 

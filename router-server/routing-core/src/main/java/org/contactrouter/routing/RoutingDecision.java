@@ -22,6 +22,9 @@ import org.contactrouter.events.Customer;
  *                        AFTER_HOURS)
  * @param subject         the email subject or chat topic, on the first decision about a contact
  * @param channel         the contact's channel
+ * @param conversation    the channel's thread key from the opening event, so a channel adapter can answer on it;
+ *                        null for follow-ups (they are not a customer thread)
+ * @param endpoint        where the customer reached us (called number, mailbox, widget), when the channel said
  * @param queueId         the queue, when one applies
  * @param ruleId          the rule that routed the contact
  * @param agentId         the agent concerned (offered to, accepted, transferred from, presence of)
@@ -38,7 +41,8 @@ import org.contactrouter.events.Customer;
  * @param explanation     why the outcome is what it is
  */
 public record RoutingDecision(String id, long sequence, String contactId, Instant decidedAt, String configVersion,
-                              DecisionType type, String customerKey, Customer customer, String subject, Channel channel, String queueId, String ruleId,
+                              DecisionType type, String customerKey, Customer customer, String subject, Channel channel,
+                              String conversation, String endpoint, String queueId, String ruleId,
                               String agentId, String previousAgentId, String agentName, String offerId, Instant dueAt,
                               Integer priority, Duration estimatedWait, String text, RefusalReason reason,
                               String causeEventId, Explanation explanation) {

@@ -265,6 +265,8 @@ public final class RoutingEngine {
         ContactState c = new ContactState(newContactId(cause), m.channel(), conversationKey, customerKey,
                 m.language(), tier, null);
         c.customer = m.customer();
+        c.conversation = m.conversation();
+        c.endpoint = m.endpoint();
         c.subject = m.subject();
         c.firstText = m.text();
         RoutingRule rule = matchRule(c, m);
@@ -1327,7 +1329,8 @@ public final class RoutingEngine {
         ContactState c = d.contact;
         out.add(new RoutingDecision(id, ++sequence, d.contactId, Instant.ofEpochMilli(nowMillis), config.version(),
                 d.type, c == null ? null : c.customerKey, d.introduce ? c.customer : null,
-                d.introduce ? c.subject : null, c == null ? null : c.channel,
+                d.introduce ? c.subject : null, c == null ? null : c.channel, c == null ? null : c.conversation,
+                c == null ? null : c.endpoint,
                 c == null || c.queue == null ? null : c.queue.id(), c == null ? null : c.ruleId, d.agentId,
                 d.previousAgentId, d.agentState == null ? null : d.agentState.agent.name(), d.offerId, d.dueAt,
                 c == null ? null : c.priority, d.estimatedWait, d.text, d.reason, cause,

@@ -52,6 +52,8 @@ import org.contactrouter.events.ContactEventJson;
 import org.contactrouter.events.InvalidEventException;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.routing.RoutingEngine;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.kafka.KafkaTopics;
@@ -261,7 +263,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             TransactionDescription mine = admin.describeTransactions(List.of(transactionalId()))
                     .description(transactionalId()).get();
             List<TopicPartition> written = new ArrayList<>();
-            for (String topic : List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS, "__consumer_offsets")) {
+            for (String topic : List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS,
+                    KafkaTopics.MESSAGES_OUT, "__consumer_offsets")) {
                 admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                         .forEach(info -> written.add(new TopicPartition(topic, info.partition())));
             }
@@ -334,6 +337,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         for (RoutingDecision d : decisions) {
             producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_DECISIONS, ps.partition, entry.domain(),
                     DecisionJson.writeBytes(d)));
+            for (OutboundMessage m : Outbox.messagesFor(entry.domain(), d, ps.domains.get(entry.domain()).engine.config())) {
+                producer.send(new ProducerRecord<>(KafkaTopics.MESSAGES_OUT, ps.partition, entry.domain(),
+                        OutboundMessageJson.writeBytes(m)));
+            }
             if (d.contactId() != null && LOG.isDebugEnabled()) {
                 MDC.put("contactId", d.contactId());
                 LOG.debug("{} {} agent={} queue={}", d.type(), d.id(), d.agentId(), d.queueId());

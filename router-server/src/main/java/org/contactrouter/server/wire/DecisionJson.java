@@ -153,6 +153,8 @@ public final class DecisionJson {
         }
         put(json, "subject", d.subject());
         put(json, "channel", d.channel());
+        put(json, "conversation", d.conversation());
+        put(json, "endpoint", d.endpoint());
         put(json, "queueId", d.queueId());
         put(json, "ruleId", d.ruleId());
         put(json, "agentId", d.agentId());
@@ -234,6 +236,8 @@ public final class DecisionJson {
                 optional(root, "customer", DecisionJson::customer),
                 optional(root, "subject", DecisionJson::text),
                 optional(root, "channel", (n, p) -> parse(n, p, Channel::fromWire)),
+                optional(root, "conversation", DecisionJson::text),
+                optional(root, "endpoint", DecisionJson::text),
                 optional(root, "queueId", DecisionJson::text),
                 optional(root, "ruleId", DecisionJson::text),
                 optional(root, "agentId", DecisionJson::text),

@@ -82,7 +82,7 @@ class DecisionJsonTest {
     @Test
     void readsWireNamesOfEveryEnumAndDurations() {
         RoutingDecision refused = new RoutingDecision("agent/ann/1", 3, null, Instant.parse("2026-11-23T09:00:00Z"),
-                "7", DecisionType.REFUSED, null, null, null, null, null, null, "ann", null, null, null, null, null,
+                "7", DecisionType.REFUSED, null, null, null, null, null, null, null, null, "ann", null, null, null, null, null,
                 Duration.ofMinutes(5), "offer c-1.o1 is not open", RefusalReason.OFFER_NOT_OPEN,
                 "e-9", new Explanation("r", "q", SelectionStrategy.BEST_SKILL_MATCH, "why", 2,
                 List.of(new Explanation.Candidate("ann", -42, "chosen"))));
