@@ -28,6 +28,9 @@ public enum RouterMeters {
             "Input records the routing loop could not read and skipped."),
     AUDIT_PROBLEMS("router.audit.problems", "gauge", "problems", List.of("kind"),
             "Problems the last audit found, by kind: double-owner, undecided, missing-from-ledger."),
+    CHANNEL_MESSAGES("channel.messages", "counter", "messages", List.of("sender", "outcome"),
+            "Messages to customers handed to a channel's provider, by sender (twilio, email) and outcome: sent, "
+                    + "retried (a failed attempt that will be tried again), failed (given up after 8 attempts)."),
     KAFKA_CONSUMER("kafka.consumer.*", "gauges", null, List.of("client.id", "topic", "partition"),
             "The routing consumer's Kafka client metrics, among them kafka.consumer.fetch.manager.records.lag (lag).");
 

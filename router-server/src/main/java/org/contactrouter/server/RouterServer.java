@@ -31,6 +31,7 @@ import org.contactrouter.ledger.Ledger;
 import org.contactrouter.ledger.LedgerWriter;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.channels.KafkaContactPublisher;
 import org.contactrouter.server.http.ContactIntake;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.HttpServer;
@@ -169,7 +170,7 @@ public final class RouterServer implements AutoCloseable {
         AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
         closeInOrder.add(0, audits);
 
-        ContactIntake intake = new ContactIntake(producer, clock);
+        ContactIntake intake = new ContactIntake(new KafkaContactPublisher(producer, 8_000), clock);
         ApiRoutes api = new ApiRoutes(ledger, clock);
         List<Route> routes = new ArrayList<>();
         routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));

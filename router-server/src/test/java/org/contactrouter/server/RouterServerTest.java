@@ -13,17 +13,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.contactrouter.events.ContactEvent;
 import org.contactrouter.events.ContactEventJson;
 import org.contactrouter.events.EventData;
 import org.contactrouter.events.OfferAccepted;
+import org.contactrouter.events.OutboundKind;
+import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.events.Presence;
 import org.contactrouter.events.PresenceChanged;
 import org.contactrouter.server.kafka.KafkaTopics;
@@ -82,6 +92,14 @@ class RouterServerTest {
                 c -> c != null && has(c, "ASSIGNED"));
         assertThat(decision(assigned, "ASSIGNED").path("agentName").asText()).isEqualTo("Ann Example");
         assertThat(decision(assigned, "QUEUED").path("subject").asText()).isEqualTo("Cancel my contract");
+
+        // What the customer is told is on messages.out, committed with the decisions it comes from.
+        List<OutboundMessage> told = await().atMost(Duration.ofSeconds(20)).until(() -> outbound(contactId),
+                l -> l.size() >= 2);
+        assertThat(told).extracting(OutboundMessage::kind)
+                .containsExactly(OutboundKind.ACKNOWLEDGEMENT, OutboundKind.AGENT_JOINED);
+        assertThat(told.get(0).conversation()).isEqualTo("api:crm-1");
+        assertThat(told.get(1).agentName()).isEqualTo("Ann Example");
     }
 
     @Test
@@ -152,6 +170,33 @@ class RouterServerTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The committed messages.out records of one contact, in order. */
+    private List<OutboundMessage> outbound(String contactId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<OutboundMessage> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(KafkaTopics.MESSAGES_OUT).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    OutboundMessage m = OutboundMessageJson.read(r.value());
+                    if (m.contactId().equals(contactId)) {
+                        out.add(m);
+                    }
+                }
+            }
+        }
+        return out;
+    }
 
     private void agentAction(EventData data) throws Exception {
         Properties p = new Properties();

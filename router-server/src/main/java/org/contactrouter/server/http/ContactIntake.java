@@ -8,18 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.ContactEvent;
-import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.ContactPublisher;
 import org.contactrouter.events.Customer;
 import org.contactrouter.events.CustomerMessage;
 import org.contactrouter.events.Identity;
-import org.contactrouter.server.kafka.KafkaTopics;
 
 /**
  * {@code POST /api/contacts}: a contact from another system (a web form, a CRM, a script), routed like any other.
@@ -33,22 +27,20 @@ import org.contactrouter.server.kafka.KafkaTopics;
 public final class ContactIntake {
 
     static final String SOURCE = "/api/contacts";
-    private static final long ACK_TIMEOUT_SECONDS = 10;
 
-    private final Producer<String, byte[]> producer;
+    private final ContactPublisher publisher;
     private final Clock clock;
 
-    public ContactIntake(Producer<String, byte[]> producer, Clock clock) {
-        this.producer = producer;
+    public ContactIntake(ContactPublisher publisher, Clock clock) {
+        this.publisher = publisher;
         this.clock = clock;
     }
 
-    public HttpResponse post(HttpRequest request) throws InterruptedException {
+    public HttpResponse post(HttpRequest request) {
         ContactEvent event = parse(request.body());
         try {
-            producer.send(new ProducerRecord<>(KafkaTopics.CONTACTS_IN, event.domain(), ContactEventJson.writeBytes(event)))
-                    .get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            publisher.publish(event);
+        } catch (ContactPublisher.PublishException e) {
             return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "Kafka did not confirm the contact in time; retry with the same id (a retry never duplicates it)");
         }

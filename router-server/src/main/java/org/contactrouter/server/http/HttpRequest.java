@@ -13,10 +13,22 @@ import java.util.Map;
  * @param path        the decoded path, without the query
  * @param pathParams  values of the route's {name} segments
  * @param query       query parameters
+ * @param rawQuery    the query string as sent (without '?'), or null when there is none; signatures cover it
+ * @param headers     request headers by lower-case name (the first value of each)
  * @param body        the request body, possibly empty
  */
 public record HttpRequest(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-                          byte[] body) {
+                          String rawQuery, Map<String, String> headers, byte[] body) {
+
+    public String header(String name) {
+        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The body as an HTML form ({@code application/x-www-form-urlencoded}): every value of every field, in order. */
+    public Map<String, List<String>> form() {
+        return new io.netty.handler.codec.http.QueryStringDecoder(bodyText(), StandardCharsets.UTF_8, false)
+                .parameters();
+    }
 
     public String param(String name) {
         return pathParams.get(name);

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +32,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,16 @@ public final class HttpServer implements AutoCloseable {
 
     /** Binds {@code host}:{@code port} (0 picks a free port) and serves {@code routes}. */
     public static HttpServer start(String host, int port, List<Route> routes) throws InterruptedException {
+        return start(host, port, routes, List.of());
+    }
+
+    /**
+     * Binds {@code host}:{@code port} and serves {@code routes}, with further handlers in front of them: each gets
+     * every aggregated request first (on the event loop, so it must not block), answers those it owns (the chat
+     * widget and its WebSocket upgrade) and passes the others on.
+     */
+    public static HttpServer start(String host, int port, List<Route> routes,
+                                   List<Supplier<ChannelHandler>> inFront) throws InterruptedException {
         HttpServer server = new HttpServer();
         server.channel = new ServerBootstrap()
                 .group(server.boss, server.workers)
@@ -64,7 +76,11 @@ public final class HttpServer implements AutoCloseable {
                         c.pipeline()
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregate", new JsonErrorAggregator(MAX_BODY_BYTES))
+                                .addLast("aggregate", new JsonErrorAggregator(MAX_BODY_BYTES));
+                        for (Supplier<ChannelHandler> h : inFront) {
+                            c.pipeline().addLast(h.get());
+                        }
+                        c.pipeline()
                                 .addLast(server.routeExecutors, "routes", new RouteHandler(routes));
                     }
                 })
@@ -159,7 +175,12 @@ public final class HttpServer implements AutoCloseable {
                 if (!r.method().equals(req.method().name())) {
                     continue;
                 }
+                Map<String, String> headers = new java.util.HashMap<>();
+                req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                        h.getValue()));
+                int q = req.uri().indexOf('?');
                 HttpRequest request = new HttpRequest(req.method().name(), path, params, uri.parameters(),
+                        q < 0 ? null : req.uri().substring(q + 1), headers,
                         ByteBufUtil.getBytes(req.content()));
                 try {
                     return r.handler().handle(request);

@@ -45,10 +45,13 @@ public final class KafkaTopics {
     public static final String ROUTING_DECISIONS = "routing.decisions";
     /** Outbound replies to the channels. */
     public static final String MESSAGES_OUT = "messages.out";
+    /** What providers said about messages sent to customers (delivered, failed, bounced). */
+    public static final String MESSAGES_STATUS = "messages.status";
 
     /** All of the router's topics, in the order above. */
     public static final List<String> ALL = List.of(
-            CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, ROUTING_JOURNAL, ROUTING_DECISIONS, MESSAGES_OUT);
+            CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, ROUTING_JOURNAL, ROUTING_DECISIONS, MESSAGES_OUT,
+            MESSAGES_STATUS);
 
     /** Topic configs for the topics that are kept forever. */
     static final Map<String, String> RETAINED_FOREVER = Map.of(
@@ -63,7 +66,7 @@ public final class KafkaTopics {
     public static Map<String, String> configsOf(String topic) {
         return switch (topic) {
             case ROUTING_JOURNAL, ROUTING_DECISIONS -> RETAINED_FOREVER;
-            case CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, MESSAGES_OUT -> Map.of();
+            case CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, MESSAGES_OUT, MESSAGES_STATUS -> Map.of();
             default -> throw new IllegalArgumentException("Not a router topic: " + topic + " (topics: " + ALL + ")");
         };
     }

@@ -1,0 +1,22 @@
+package org.contactrouter.server.channels;
+
+import java.util.Set;
+import org.contactrouter.events.Channel;
+import org.contactrouter.events.OutboundMessage;
+
+/**
+ * One channel adapter's outbound side as the server drives it: the channels it sends on and how it sends one message.
+ *
+ * @param name     a short name for logs, metrics and the consumer group ({@code twilio}, {@code email})
+ * @param channels the channels whose messages it sends
+ * @param send     sends one message; throws to have it retried later (delivery is at-least-once, a redelivery has
+ *                 the same message id)
+ */
+public record ChannelSender(String name, Set<Channel> channels, Send send) {
+
+    /** Sends one message or throws. */
+    @FunctionalInterface
+    public interface Send {
+        void send(OutboundMessage message) throws Exception;
+    }
+}

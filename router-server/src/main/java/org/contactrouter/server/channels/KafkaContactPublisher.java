@@ -1,0 +1,47 @@
+package org.contactrouter.server.channels;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.contactrouter.events.ContactEvent;
+import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.ContactPublisher;
+import org.contactrouter.server.kafka.KafkaTopics;
+
+/**
+ * Publishes contact events to {@code contacts.in}, keyed by routing domain, and returns only when Kafka has confirmed
+ * the record (the producer is idempotent with {@code acks=all}). The one way the server stores what channels and the
+ * REST API receive.
+ */
+public final class KafkaContactPublisher implements ContactPublisher {
+
+    private final Producer<String, byte[]> producer;
+    private final long timeoutMillis;
+
+    /**
+     * @param timeoutMillis how long to wait for Kafka's confirmation; keep it well under the caller's own deadline
+     *                      (Twilio gives up on a webhook after 15 s)
+     */
+    public KafkaContactPublisher(Producer<String, byte[]> producer, long timeoutMillis) {
+        this.producer = producer;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void publish(ContactEvent event) throws PublishException {
+        try {
+            producer.send(new ProducerRecord<>(KafkaTopics.CONTACTS_IN, event.domain(), ContactEventJson.writeBytes(event)))
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PublishException("Kafka refused contact event " + event.id() + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("Kafka did not confirm contact event " + event.id() + " within "
+                    + timeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while storing contact event " + event.id(), e);
+        }
+    }
+}

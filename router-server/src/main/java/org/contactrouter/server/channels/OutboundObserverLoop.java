@@ -1,0 +1,122 @@
+package org.contactrouter.server.channels;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.contactrouter.events.InvalidEventException;
+import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.events.OutboundMessageJson;
+import org.contactrouter.server.kafka.KafkaTopics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows every committed {@code messages.out} record to this instance's observers: the chat sessions connected here
+ * and the voice webhooks waiting here for the router's first answer. Every instance reads every partition (no group),
+ * because the customer's socket or webhook may be on any of them.
+ *
+ * <p>It starts {@code lookback} before now, so a chat transcript survives a restart of the instance for that long.
+ * Observers are called on this thread and must be quick; one that throws is logged and the others still see the
+ * message.
+ */
+public final class OutboundObserverLoop implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundObserverLoop.class);
+
+    private final Properties props;
+    private final List<Consumer<OutboundMessage>> observers;
+    private final Clock clock;
+    private final Duration lookback;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public OutboundObserverLoop(String bootstrapServers, String instanceId, List<Consumer<OutboundMessage>> observers,
+                                Clock clock, Duration lookback) {
+        this.observers = List.copyOf(observers);
+        this.clock = clock;
+        this.lookback = lookback;
+        props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "outbound-observer-" + instanceId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    /** True once the records from before the start have been shown. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+            consumer = c;
+            List<TopicPartition> partitions = c.partitionsFor(KafkaTopics.MESSAGES_OUT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            long from = clock.millis() - lookback.toMillis();
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(tp -> times.put(tp, from));
+            Map<TopicPartition, OffsetAndTimestamp> offsets = c.offsetsForTimes(times);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp at = offsets.get(tp);
+                c.seek(tp, at != null ? at.offset() : ends.get(tp));
+            }
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    show(r);
+                }
+                if (!caughtUp && partitions.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
+                    caughtUp = true;
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("outbound observer stopped", e);
+        }
+    }
+
+    private void show(ConsumerRecord<String, byte[]> r) {
+        OutboundMessage m;
+        try {
+            m = OutboundMessageJson.read(r.value());
+        } catch (InvalidEventException e) {
+            return;
+        }
+        for (Consumer<OutboundMessage> o : observers) {
+            try {
+                o.accept(m);
+            } catch (RuntimeException e) {
+                LOG.warn("an outbound observer failed on {}", m.id(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}
