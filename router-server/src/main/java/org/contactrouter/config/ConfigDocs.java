@@ -86,6 +86,13 @@ public final class ConfigDocs {
             table(out, file.schema());
             sections(out, file.schema(), documented);
         }
+        ObjectType<?> channelSection = ChannelConfig.schema();
+        out.append("\n## router.yaml: ").append(ChannelConfig.SECTION).append("\n\n")
+                .append("The server's own settings in router.yaml are listed in docs/operations.md. Its `")
+                .append(ChannelConfig.SECTION).append("` section, read at start: ")
+                .append(channelSection.description()).append("\n\n");
+        table(out, channelSection);
+        sections(out, channelSection, documented);
         return out.toString();
     }
 

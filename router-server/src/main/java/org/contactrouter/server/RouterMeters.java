@@ -31,6 +31,10 @@ public enum RouterMeters {
     CHANNEL_MESSAGES("channel.messages", "counter", "messages", List.of("sender", "outcome"),
             "Messages to customers handed to a channel's provider, by sender (twilio, email) and outcome: sent, "
                     + "retried (a failed attempt that will be tried again), failed (given up after 8 attempts)."),
+    MAILBOX_CONNECTED("channel.mailbox.connected", "gauge", null, List.of(),
+            "1 while the email adapter is connected to its mailbox (waiting with IDLE or polling), else 0."),
+    CHAT_SESSIONS("channel.chat.sessions", "gauge", "sessions", List.of(),
+            "Web chat sessions with at least one open WebSocket on this instance."),
     KAFKA_CONSUMER("kafka.consumer.*", "gauges", null, List.of("client.id", "topic", "partition"),
             "The routing consumer's Kafka client metrics, among them kafka.consumer.fetch.manager.records.lag (lag).");
 

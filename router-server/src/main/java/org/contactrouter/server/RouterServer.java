@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,7 +32,10 @@ import org.contactrouter.ledger.Ledger;
 import org.contactrouter.ledger.LedgerWriter;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.config.ChannelConfig;
+import org.contactrouter.server.channels.ChannelRuntime;
 import org.contactrouter.server.channels.KafkaContactPublisher;
+import org.contactrouter.server.channels.KafkaDeliveryRecorder;
 import org.contactrouter.server.http.ContactIntake;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.HttpServer;
@@ -60,18 +64,28 @@ public final class RouterServer implements AutoCloseable {
     private RoutingLoop loop;
     private Ledger ledger;
     private HttpServer http;
+    private ChannelRuntime channels;
     private List<Route> routes = List.of();
     private volatile String configVersion;
     private final Clock clock;
 
-    private RouterServer(ServerSettings settings, Clock clock) {
+    private final Function<String, String> env;
+
+    private RouterServer(ServerSettings settings, Clock clock, Function<String, String> env) {
         this.settings = settings;
         this.clock = clock;
+        this.env = env;
     }
 
     /** Starts an instance; on any failure what was started is stopped again and the failure thrown. */
     public static RouterServer start(ServerSettings settings, Clock clock) throws Exception {
-        RouterServer server = new RouterServer(settings, clock);
+        return start(settings, clock, System::getenv);
+    }
+
+    /** Starts an instance whose channel secrets come from {@code env} (the process environment in production). */
+    public static RouterServer start(ServerSettings settings, Clock clock, Function<String, String> env)
+            throws Exception {
+        RouterServer server = new RouterServer(settings, clock, env);
         try {
             server.startAll();
             return server;
@@ -89,6 +103,12 @@ public final class RouterServer implements AutoCloseable {
         }
         loaded.warnings().forEach(w -> LOG.warn("config: {}", w));
         RoutingConfig config = loaded.config().orElseThrow();
+        ChannelConfig channelConfig = ChannelConfig.load(settings.configDir().resolve("router.yaml"), env,
+                settings.dataDir());
+        if (channelConfig.hasErrors()) {
+            throw new IllegalArgumentException("router.yaml channels have errors:\n  " + channelConfig.problems()
+                    .stream().map(Problem::toString).collect(Collectors.joining("\n  ")));
+        }
         ConfigSnapshot snapshot = ConfigLoader.snapshot(settings.configDir());
         configVersion = config.version();
         Files.createDirectories(settings.dataDir());
@@ -108,8 +128,8 @@ public final class RouterServer implements AutoCloseable {
 
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps());
         closeInOrder.add(0, producer);
-        ConfigPublisher publisher = new ConfigPublisher(producer, settings.partitions(), clock);
-        publisher.publish(snapshot);
+        ConfigPublisher configPublisher = new ConfigPublisher(producer, settings.partitions(), clock);
+        configPublisher.publish(snapshot);
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         closeInOrder.add(0, metrics::close);
@@ -146,7 +166,7 @@ public final class RouterServer implements AutoCloseable {
                         try {
                             ConfigSnapshot now = ConfigLoader.snapshot(settings.configDir());
                             if (now.version().equals(applied.version())) {
-                                publisher.publish(now);
+                                configPublisher.publish(now);
                                 configVersion = applied.version();
                                 remember("applied " + applied.version() + (warnings.isEmpty() ? ""
                                         : " with " + warnings.size() + " warning(s)"));
@@ -170,7 +190,11 @@ public final class RouterServer implements AutoCloseable {
         AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
         closeInOrder.add(0, audits);
 
-        ContactIntake intake = new ContactIntake(new KafkaContactPublisher(producer, 8_000), clock);
+        KafkaContactPublisher publisher = new KafkaContactPublisher(producer, 8_000);
+        channels = ChannelRuntime.start(channelConfig, publisher, new KafkaDeliveryRecorder(producer),
+                bootstrapServers, settings.instanceId(), clock, metrics);
+        closeInOrder.add(0, channels);
+        ContactIntake intake = new ContactIntake(publisher, clock);
         ApiRoutes api = new ApiRoutes(ledger, clock);
         List<Route> routes = new ArrayList<>();
         routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));
@@ -184,9 +208,10 @@ public final class RouterServer implements AutoCloseable {
         routes.add(Route.get("/api/config", r -> HttpResponse.ok(Map.of("version", configVersion,
                 "recentReloads", List.copyOf(reloads)))));
         routes.addAll(api.routes());
+        routes.addAll(channels.routes());
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
         this.routes = List.copyOf(routes);
-        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes);
+        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, channels.handlers());
         closeInOrder.add(0, http);
     }
 
@@ -208,7 +233,8 @@ public final class RouterServer implements AutoCloseable {
         boolean routing = loop.isReady();
         Map<String, Object> body = Map.of("kafka", kafka ? "reachable" : "unreachable",
                 "routing", routing ? "running" : "not running",
-                "partitions", loop.assignedPartitions(), "configVersion", configVersion);
+                "partitions", loop.assignedPartitions(), "configVersion", configVersion,
+                "channels", channels.health());
         return HttpResponse.json(kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
@@ -235,6 +261,7 @@ public final class RouterServer implements AutoCloseable {
         return String.join("\n",
                 "Contact router is running (instance " + settings.instanceId() + ", config " + configVersion + ")",
                 "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
+                "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
                 "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
                         : settings.ledgerUrl()),

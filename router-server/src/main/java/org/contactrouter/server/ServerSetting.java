@@ -134,6 +134,9 @@ enum ServerSetting {
         for (NodeTuple t : mapping.getValue()) {
             String key = prefix + ((ScalarNode) t.getKeyNode()).getValue();
             Node value = t.getValueNode();
+            if (key.equals(org.contactrouter.config.ChannelConfig.SECTION)) {
+                continue; // read by ChannelConfig, with its own declarations
+            }
             if (value instanceof MappingNode) {
                 flatten(value, key + ".", values, errors);
             } else if (!known(key)) {

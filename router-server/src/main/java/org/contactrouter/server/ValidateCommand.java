@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.contactrouter.config.ChannelConfig;
 import org.contactrouter.config.ConfigLoader;
 import org.contactrouter.config.LoadResult;
 import org.contactrouter.config.Problem;
@@ -34,20 +35,41 @@ final class ValidateCommand implements Callable<Integer> {
                     + "' is not a directory (expected: a directory with routing.yaml and agents.yaml)");
         }
         LoadResult result = ConfigLoader.load(config);
+        // Secrets are the running server's business (it stops with a clear message when one is missing); here only
+        // the file is checked.
+        ChannelConfig channels = ChannelConfig.load(config.resolve("router.yaml"), variable -> "secret",
+                Path.of("data"));
         PrintWriter out = spec.commandLine().getOut();
         result.problems().forEach(out::println);
+        channels.problems().forEach(out::println);
         String dir = config.toString().endsWith("/") ? config.toString() : config + "/";
         String warnings = count(result.warnings().size(), "warning");
-        if (result.config().isEmpty()) {
-            out.println(dir + " is invalid: " + count(result.errors().size(), "error") + ", " + warnings);
+        if (result.config().isEmpty() || channels.hasErrors()) {
+            long errors = result.errors().size() + channels.problems().stream().filter(p -> p.isError()).count();
+            out.println(dir + " is invalid: " + count((int) errors, "error") + ", " + warnings);
             out.flush();
             return 1;
         }
         RoutingConfig c = result.config().get();
         out.println(dir + " is valid (version " + c.version() + "): " + count(c.queues().size(), "queue") + ", "
-                + count(c.rules().size(), "rule") + ", " + count(c.agents().size(), "agent") + "; " + warnings);
+                + count(c.rules().size(), "rule") + ", " + count(c.agents().size(), "agent") + "; channels: "
+                + enabled(channels) + "; " + warnings);
         out.flush();
         return 0;
+    }
+
+    private static String enabled(ChannelConfig c) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (c.chat() != null) {
+            names.add("chat");
+        }
+        if (c.twilio() != null) {
+            names.add("twilio");
+        }
+        if (c.email() != null) {
+            names.add("email");
+        }
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static String count(int n, String noun) {

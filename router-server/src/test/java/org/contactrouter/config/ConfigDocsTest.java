@@ -39,6 +39,7 @@ class ConfigDocsTest {
                 "## routing.yaml", "### settings", "### business hours", "### queue", "### escalation step", "### rule",
                 "### rule conditions",
                 "## agents.yaml", "### agent defaults", "### agent",
-                "## customers.yaml", "### customer");
+                "## customers.yaml", "### customer",
+                "## router.yaml: channels", "### twilio", "### email", "### imap", "### smtp", "### chat");
     }
 }

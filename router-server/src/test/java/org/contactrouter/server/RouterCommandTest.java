@@ -33,7 +33,7 @@ class RouterCommandTest {
         int exitCode = run("validate", "--config", dir.toString());
 
         assertThat(exitCode).isZero();
-        assertThat(out).hasToString(dir + "/ is valid (version " + version + "): 2 queues, 1 rule, 2 agents; "
+        assertThat(out).hasToString(dir + "/ is valid (version " + version + "): 2 queues, 1 rule, 2 agents; channels: chat; "
                 + "no warnings" + System.lineSeparator());
         assertThat(err.toString()).isEmpty();
     }

@@ -13,8 +13,13 @@ final class TestServers {
 
     /** Starts a server whose config (one support queue, agents ann and bob) and data live under {@code dir}. */
     static RouterServer start(Path dir) throws Exception {
+        return start(dir, variable -> null);
+    }
+
+    /** As {@link #start(Path)}, with channel secrets from {@code env}; a router.yaml in {@code dir}/config is read. */
+    static RouterServer start(Path dir, java.util.function.Function<String, String> env) throws Exception {
         Path config = dir.resolve("config");
-        if (!Files.exists(config)) {
+        if (!Files.exists(config.resolve("routing.yaml"))) {
             Files.createDirectories(config);
             Files.writeString(config.resolve("agents.yaml"), """
                     skills: [support]
@@ -38,6 +43,6 @@ final class TestServers {
                     """);
         }
         return RouterServer.start(new ServerSettings(config, dir.resolve("data"), "127.0.0.1", 0, null, 0,
-                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC());
+                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC(), env);
     }
 }

@@ -12,7 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The examples in docs/events.md are events as ContactEventJson writes them, one type or more each. */
+/**
+ * The examples in docs/events.md are events as ContactEventJson writes them, one type or more each, and outbound
+ * messages as OutboundMessageJson writes them.
+ */
 class EventsDocTest {
 
     /** Relative to this module, where the build runs its tests. */
@@ -36,7 +39,22 @@ class EventsDocTest {
         assertThat(types).containsAll(ContactEventJson.types().keySet());
     }
 
+    @Test
+    void outboundExamplesAreMessagesTheCodecWritesJustSo() throws IOException {
+        List<String> outbound = blocks().stream().filter(b -> b.contains("\"kind\"")).toList();
+        assertThat(outbound).isNotEmpty();
+        for (String example : outbound) {
+            OutboundMessage message = OutboundMessageJson.read(example.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            assertThat(JSON.readTree(OutboundMessageJson.write(message))).as(example).isEqualTo(JSON.readTree(example));
+        }
+    }
+
     private static List<String> examples() throws IOException {
+        return blocks().stream().filter(b -> b.contains("\"specversion\"")).toList();
+    }
+
+    private static List<String> blocks() throws IOException {
         assertThat(DOC).as("docs/events.md, seen from channel-adapters/contact-events").exists();
         Matcher blocks = JSON_BLOCK.matcher(Files.readString(DOC));
         List<String> examples = new ArrayList<>();

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At least once: the offset of a message is committed only after its send returned. A failed send is retried
  * with backoff (1 s doubling to 60 s) by seeking back and pausing the partition, so the consumer keeps polling and
- * stays in its group; after {@link #MAX_ATTEMPTS} attempts the message is given up, recorded as a {@code failed}
- * delivery report and logged, so one undeliverable message (a mistyped number) cannot block its partition for ever.
+ * stays in its group; after {@link #MAX_ATTEMPTS} attempts, or at once when the adapter says the failure is not
+ * retryable (a mistyped number), the message is given up, recorded as a {@code failed} delivery report and logged, so
+ * one undeliverable message cannot block its partition for ever.
  * Only committed routing transactions are read ({@code read_committed}).
  */
 public final class OutboundSenderLoop implements Runnable, AutoCloseable {
@@ -71,11 +72,14 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        String meter = RouterMeters.CHANNEL_MESSAGES.meterName();
-        String doc = RouterMeters.CHANNEL_MESSAGES.doc();
-        sent = Counter.builder(meter).tag("sender", sender.name()).tag("outcome", "sent").description(doc).register(metrics);
-        retried = Counter.builder(meter).tag("sender", sender.name()).tag("outcome", "retried").description(doc).register(metrics);
-        failed = Counter.builder(meter).tag("sender", sender.name()).tag("outcome", "failed").description(doc).register(metrics);
+        sent = counter(metrics, "sent");
+        retried = counter(metrics, "retried");
+        failed = counter(metrics, "failed");
+    }
+
+    private Counter counter(MeterRegistry metrics, String outcome) {
+        return Counter.builder(RouterMeters.CHANNEL_MESSAGES.meterName()).tag("sender", sender.name())
+                .tag("outcome", outcome).description(RouterMeters.CHANNEL_MESSAGES.doc()).register(metrics);
     }
 
     @Override
@@ -125,11 +129,12 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
                 c.seek(tp, r.offset());
                 return;
             } catch (Exception e) {
-                if (attempt >= MAX_ATTEMPTS) {
+                if (attempt >= MAX_ATTEMPTS || !sender.retryable().test(e)) {
                     failed.increment();
                     retries.remove(tp);
                     LOG.error("{}: gave up sending {} ({} {} on {}) after {} attempts: {}", sender.name(), m.id(),
                             m.kind(), m.channel(), m.conversation(), attempt, e.toString());
+                    // The adapter may have recorded the provider's own report already; this one says it was given up.
                     reports.record(new DeliveryReport(m.channel(), m.conversation(), m.id(), null, "failed",
                             "gave up after " + attempt + " attempts: " + e, clock.instant()));
                 } else {

@@ -2,10 +2,12 @@ package org.contactrouter.server.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.contactrouter.server.kafka.KafkaTestClients.admin;
 import static org.contactrouter.server.kafka.KafkaTestClients.producer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,7 +54,9 @@ class KafkaTopicsTest {
         try (Admin admin = admin(kafka)) {
             // One topic exists already, as another instance or an operator could have created it.
             admin.createTopics(List.of(new NewTopic(KafkaTopics.CONTACTS_IN, 3, (short) 1))).all().get();
-            Uuid preExisting = topicIds(admin).get(KafkaTopics.CONTACTS_IN);
+            // The broker's metadata can lag the create call for a moment.
+            Uuid preExisting = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> topicIds(admin).get(KafkaTopics.CONTACTS_IN), java.util.Objects::nonNull);
 
             KafkaTopics.ensureTopics(admin, 3, (short) 1);
 

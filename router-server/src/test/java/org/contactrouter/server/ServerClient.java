@@ -1,0 +1,131 @@
+package org.contactrouter.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.contactrouter.events.ContactEvent;
+import org.contactrouter.events.ContactEventJson;
+import org.contactrouter.events.EventData;
+import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.events.OutboundMessageJson;
+import org.contactrouter.server.kafka.KafkaTopics;
+
+/**
+ * A test's view of a running server: its HTTP API, agent actions on {@code agent.actions} (as the agent desktop's
+ * gateway sends them), the ledger's contacts, and what the customer was told on {@code messages.out}.
+ */
+final class ServerClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RouterServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ServerClient(RouterServer server) {
+        this.server = server;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The JSON answer of a GET, or null unless it is a 200. */
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(path)).build());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    void agentAction(EventData data) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            ContactEvent e = ContactEvent.of(UUID.randomUUID().toString(), "/test", Instant.now(), data);
+            producer.send(new ProducerRecord<>(KafkaTopics.AGENT_ACTIONS, e.domain(), ContactEventJson.writeBytes(e))).get();
+        }
+    }
+
+    /** The ledger's record of the customer's first contact, or null while there is none. */
+    JsonNode contactOf(String identity) throws Exception {
+        JsonNode list = get("/api/customers/" + identity + "/contacts");
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        return get("/api/contacts/" + list.get(0).path("contactId").asText());
+    }
+
+    static boolean has(JsonNode contact, String type) {
+        return !decisions(contact, type).isEmpty();
+    }
+
+    static JsonNode decision(JsonNode contact, String type) {
+        return decisions(contact, type).get(0);
+    }
+
+    static List<JsonNode> decisions(JsonNode contact, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode d : contact.path("decisions")) {
+            if (d.path("type").asText().equalsIgnoreCase(type)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** The committed messages.out records of one contact, in order. */
+    List<OutboundMessage> outbound(String contactId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<OutboundMessage> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(KafkaTopics.MESSAGES_OUT).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    OutboundMessage m = OutboundMessageJson.read(r.value());
+                    if (m.contactId().equals(contactId)) {
+                        out.add(m);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
