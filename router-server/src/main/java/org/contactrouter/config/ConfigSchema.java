@@ -263,7 +263,7 @@ final class ConfigSchema {
     }
 
     private record AgentEntry(String id, String name, Map<String, Integer> skills, Set<String> languages,
-                              Map<Channel, Integer> capacity, Set<Channel> exclusive) {
+                              Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone) {
 
         Agent withDefaults(AgentDefaults defaults) {
             Map<Channel, Integer> merged = new EnumMap<>(Channel.class);
@@ -272,7 +272,7 @@ final class ConfigSchema {
                 merged.putAll(capacity);
             }
             return new Agent(id, name, skills, languages != null ? languages : defaults.languages(), merged,
-                    exclusive != null ? exclusive : defaults.exclusive());
+                    exclusive != null ? exclusive : defaults.exclusive(), phone);
         }
     }
 
@@ -300,11 +300,16 @@ final class ConfigSchema {
             .whenAbsent("`defaults.capacity`");
     private static final Field<Set<Channel>> AGENT_EXCLUSIVE = Field.optional("exclusive", CHANNELS, null,
             "Channels whose contact blocks all others while the agent has it.").whenAbsent("`defaults.exclusive`");
+    private static final Field<String> AGENT_PHONE = Field.optional("phone", Types.scalar("phone number",
+                    "expected: a phone number with country code such as +4917012345678",
+                    text -> Identity.phone(text).value(), java.util.function.Function.identity()), null,
+            "The agent's phone: their calls are bridged to it instead of ringing their browser.")
+            .whenAbsent("the agent desktop's browser phone");
     private static final ObjectType<AgentEntry> AGENT = new ObjectType<>("agent",
             "A person who takes contacts, in `agents.yaml` under `agents`.",
             v -> new AgentEntry(v.get(AGENT_ID), v.get(AGENT_NAME), v.get(AGENT_SKILLS), v.get(AGENT_LANGUAGES),
-                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE)),
-            AGENT_ID, AGENT_NAME, AGENT_SKILLS, AGENT_LANGUAGES, AGENT_CAPACITY, AGENT_EXCLUSIVE);
+                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE), v.get(AGENT_PHONE)),
+            AGENT_ID, AGENT_NAME, AGENT_SKILLS, AGENT_LANGUAGES, AGENT_CAPACITY, AGENT_EXCLUSIVE, AGENT_PHONE);
 
     /** What agents.yaml binds to: the agents with the defaults merged in. */
     record AgentsFile(List<String> skills, List<Agent> agents) {

@@ -149,6 +149,7 @@ class ConfigLoaderTest {
                     name: Ann Example
                     skills: { billing: 4, tech: 2 }
                     capacity: { chat: 2, sms: 1 }
+                    phone: "+49 170 1234567"
                   - id: bob
                     skills: { tech: 3 }
                     languages: [en]
@@ -160,9 +161,9 @@ class ConfigLoaderTest {
         assertThat(loaded).containsExactly(
                 new Agent("ann", "Ann Example", Map.of("billing", 4, "tech", 2), Set.of("de", "en"),
                         Map.of(Channel.VOICE, 1, Channel.CHAT, 2, Channel.EMAIL, 2, Channel.SMS, 1),
-                        Set.of(Channel.VOICE, Channel.CHAT)),
+                        Set.of(Channel.VOICE, Channel.CHAT), "+491701234567"),
                 new Agent("bob", "bob", Map.of("tech", 3), Set.of("en"),
-                        Map.of(Channel.VOICE, 1, Channel.CHAT, 3, Channel.EMAIL, 2), Set.of()));
+                        Map.of(Channel.VOICE, 1, Channel.CHAT, 3, Channel.EMAIL, 2), Set.of(), null));
     }
 
     @Test
@@ -174,7 +175,7 @@ class ConfigLoaderTest {
         assertThat(config.settings()).isEqualTo(RoutingSettings.defaults());
         assertThat(config.agents().get(0)).isEqualTo(new Agent("ann", "ann", Map.of("billing", 4, "tech", 2),
                 Set.of("en"), Map.of(Channel.VOICE, 1, Channel.SMS, 3, Channel.WHATSAPP, 3, Channel.EMAIL, 2,
-                Channel.CHAT, 3), Set.of(Channel.VOICE)));
+                Channel.CHAT, 3), Set.of(Channel.VOICE), null));
         assertThat(config.customers()).isEmpty();
     }
 

@@ -87,14 +87,7 @@ class ChannelsEndToEndTest {
     void anSmsIsAcknowledgedAndAnsweredByTheAgentThroughTwiliosApi() throws Exception {
         TwilioApiStub twilio = new TwilioApiStub();
         open.add(twilio);
-        start("""
-                  twilio:
-                    enabled: true
-                    accountSid: %s
-                    publicBaseUrl: %s
-                    apiBaseUrl: %s
-                    numbers: { "%s": default }
-                """.formatted(ACCOUNT, PUBLIC, twilio.baseUrl(), OUR_NUMBER));
+        start(twilioChannel(twilio));
         Map<String, List<String>> sms = Map.of("AccountSid", List.of(ACCOUNT), "MessageSid", List.of("SM" + "1".repeat(32)),
                 "From", List.of("+4917012345678"), "To", List.of(OUR_NUMBER), "Body", List.of("My internet is down"));
 
@@ -123,6 +116,46 @@ class ChannelsEndToEndTest {
         assertThat(bodies.get(1)).isEqualTo("Ann Example is now looking after you.");
         assertThat(bodies.get(2)).startsWith("We are on it: a technician comes at 2 pm.").contains("Ann Example");
         assertThat(client.get("/api/customers/+4917012345678/contacts")).hasSize(1);
+    }
+
+    @Test
+    void aCallerHearsTheExpectedWaitAndIsBridgedToTheAgentWhoAccepts() throws Exception {
+        TwilioApiStub twilio = new TwilioApiStub();
+        open.add(twilio);
+        start(twilioChannel(twilio));
+        String callSid = "CA" + "2".repeat(32);
+        Map<String, List<String>> call = Map.of("AccountSid", List.of(ACCOUNT), "CallSid", List.of(callSid),
+                "From", List.of("+4917099887766"), "To", List.of(OUR_NUMBER), "CallStatus", List.of("ringing"));
+
+        // The webhook waits for the router's acknowledgement, which comes back through Kafka, and speaks it.
+        HttpResponse<String> answer = webhook("/twilio/voice", call,
+                TwilioSignatures.sign(TOKEN, PUBLIC + "/twilio/voice", call));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("<Say>Thank you for contacting us. An agent will answer")
+                .contains("<Enqueue").contains(">default</Enqueue>");
+
+        annAccepts("+4917099887766");
+        TwilioApiStub.Recorded bridge = await().atMost(Duration.ofSeconds(20)).until(() -> twilio.requests().stream()
+                .filter(r -> r.path().endsWith("/Calls/" + callSid + ".json")).toList(), l -> !l.isEmpty()).get(0);
+        assertThat(bridge.param("Twiml")).contains("Connecting you to Ann Example.").contains("<Client>ann</Client>");
+
+        Map<String, List<String>> hungUp = Map.of("AccountSid", List.of(ACCOUNT), "CallSid", List.of(callSid),
+                "From", List.of("+4917099887766"), "To", List.of(OUR_NUMBER), "CallStatus", List.of("completed"));
+        assertThat(webhook("/twilio/voice/status", hungUp,
+                TwilioSignatures.sign(TOKEN, PUBLIC + "/twilio/voice/status", hungUp)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.contactOf("+4917099887766"),
+                c -> ServerClient.has(c, "ENDED"));
+    }
+
+    private static String twilioChannel(TwilioApiStub twilio) {
+        return """
+                  twilio:
+                    enabled: true
+                    accountSid: %s
+                    publicBaseUrl: %s
+                    apiBaseUrl: %s
+                    numbers: { "%s": default }
+                """.formatted(ACCOUNT, PUBLIC, twilio.baseUrl(), OUR_NUMBER);
     }
 
     @Test

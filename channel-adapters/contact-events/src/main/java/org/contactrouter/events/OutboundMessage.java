@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param time          when the router decided it
  * @param agentId       the agent concerned (who joined, who replied, who takes over), else null
  * @param agentName     that agent's name, for the customer
+ * @param agentPhone    on AGENT_JOINED and HANDOVER of a call: the agent's phone number to bridge it to, or null to
+ *                      ring the agent's browser (client identity = agent id)
  * @param text          the words for the customer, ready to send (the agent's reply, or the acknowledgement composed
  *                      from the config's templates)
  * @param estimatedWait the expected wait, on ACKNOWLEDGEMENT when known
@@ -30,7 +32,7 @@ import java.util.Objects;
  */
 public record OutboundMessage(String id, String domain, String contactId, Channel channel, String conversation,
                               String endpoint, OutboundKind kind, Instant time, String agentId, String agentName,
-                              String text, Duration estimatedWait, Instant dueAt) {
+                              String agentPhone, String text, Duration estimatedWait, Instant dueAt) {
 
     public OutboundMessage {
         Events.requireText(id, "id");

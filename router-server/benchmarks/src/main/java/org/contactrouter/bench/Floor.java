@@ -160,7 +160,7 @@ final class Floor {
             capacity.put(Channel.CHAT, 3);
             capacity.put(Channel.EMAIL, 2);
             capacity.put(Channel.WHATSAPP, random.nextBoolean() ? 2 : 0);
-            list.add(new Agent("agent-" + i, null, skills, languages, capacity, Set.of()));
+            list.add(new Agent("agent-" + i, null, skills, languages, capacity, Set.of(), null));
         }
         return List.copyOf(list);
     }

@@ -15,9 +15,10 @@ import org.contactrouter.events.Channel;
  * @param languages languages the agent speaks (BCP 47 primary tags, "en", "de")
  * @param capacity  how many contacts of each channel the agent handles at once; a channel missing or 0 is not offered
  * @param exclusive channels whose contact blocks all others while the agent has it (a call, typically)
+ * @param phone     the number calls are bridged to (E.164), or null to ring the agent's browser; not used in routing
  */
 public record Agent(String id, String name, Map<String, Integer> skills, Set<String> languages,
-                    Map<Channel, Integer> capacity, Set<Channel> exclusive) {
+                    Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone) {
 
     public Agent {
         Objects.requireNonNull(id, "id");

@@ -57,7 +57,7 @@ public final class TestConfig {
         AgentSpec a = new AgentSpec(id);
         spec.accept(a);
         skills.addAll(a.skills.keySet());
-        agents.add(new Agent(id, a.name, a.skills, a.languages, a.capacity, a.exclusive));
+        agents.add(new Agent(id, a.name, a.skills, a.languages, a.capacity, a.exclusive, null));
         return this;
     }
 

@@ -7,8 +7,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.contactrouter.events.Channel;
 import org.contactrouter.events.OutboundKind;
 import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.routing.Agent;
 import org.contactrouter.routing.BusinessHours;
 import org.contactrouter.routing.Queue;
 import org.contactrouter.routing.RoutingConfig;
@@ -45,11 +47,7 @@ public final class Outbox {
             case AFTER_HOURS -> List.of(message(domain, d, OutboundKind.AFTER_HOURS, null,
                     "Thank you for contacting us. We are closed right now; we will get back to you on "
                             + opening(d.dueAt(), zoneOf(config, d.queueId())) + ".", null, d.dueAt()));
-            case ASSIGNED -> d.previousAgentId() == null
-                    ? List.of(message(domain, d, OutboundKind.AGENT_JOINED, d.agentName(),
-                    d.agentName() + " is now looking after you.", null, null))
-                    : List.of(message(domain, d, OutboundKind.HANDOVER, d.agentName(),
-                    d.agentName() + " takes over your conversation from here and has all its history.", null, null));
+            case ASSIGNED -> List.of(joined(domain, d, config));
             case REPLIED -> List.of(message(domain, d, OutboundKind.REPLY, d.agentName(), d.text(), null, null));
             case WRAPPED_UP -> List.of(message(domain, d, OutboundKind.CLOSED, d.agentName(),
                     "This conversation is closed. Thank you for contacting us.", null, null));
@@ -60,7 +58,18 @@ public final class Outbox {
     private static OutboundMessage message(String domain, RoutingDecision d, OutboundKind kind, String agentName,
                                            String text, Duration wait, Instant dueAt) {
         return new OutboundMessage(d.id(), domain, d.contactId(), d.channel(), d.conversation(), d.endpoint(), kind,
-                d.decidedAt(), d.agentId(), agentName, text, wait, dueAt);
+                d.decidedAt(), d.agentId(), agentName, null, text, wait, dueAt);
+    }
+
+    /** An agent took the contact, or took it over after a transfer; a call goes to the agent's phone when they have one. */
+    private static OutboundMessage joined(String domain, RoutingDecision d, RoutingConfig config) {
+        boolean handover = d.previousAgentId() != null;
+        String phone = d.channel() != Channel.VOICE ? null : config.agents().stream()
+                .filter(a -> a.id().equals(d.agentId())).findFirst().map(Agent::phone).orElse(null);
+        return new OutboundMessage(d.id(), domain, d.contactId(), d.channel(), d.conversation(), d.endpoint(),
+                handover ? OutboundKind.HANDOVER : OutboundKind.AGENT_JOINED, d.decidedAt(), d.agentId(), d.agentName(),
+                phone, handover ? d.agentName() + " takes over your conversation from here and has all its history."
+                : d.agentName() + " is now looking after you.", null, null);
     }
 
     /** "less than a minute", "about 1 minute", "about 12 minutes", "about 2 hours". */

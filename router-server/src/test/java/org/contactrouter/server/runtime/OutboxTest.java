@@ -9,6 +9,7 @@ import org.contactrouter.events.Channel;
 import org.contactrouter.events.OutboundKind;
 import org.contactrouter.events.OutboundMessage;
 import org.contactrouter.events.OutboundMessageJson;
+import org.contactrouter.routing.Agent;
 import org.contactrouter.routing.DecisionType;
 import org.contactrouter.routing.Desk;
 import org.contactrouter.routing.RoutingConfig;
@@ -81,6 +82,28 @@ class OutboxTest {
 
         assertThat(told(desk, desk.wrapUp(second, contact, "solved"))).singleElement()
                 .satisfies(m -> assertThat(m.kind()).isEqualTo(OutboundKind.CLOSED));
+    }
+
+    @Test
+    void aCallGoesToTheAgentsPhoneWhenTheyHaveOneAndOtherChannelsDoNotCarryIt() {
+        RoutingConfig withPhone = new RoutingConfig(config.version(), config.settings(), config.skills(),
+                config.agents().stream().map(a -> new Agent(a.id(), a.name(), a.skills(), a.languages(), a.capacity(),
+                        a.exclusive(), a.id().equals("ann") ? "+4917011112222" : null)).toList(),
+                config.queues(), config.rules(), config.hours(), config.customers());
+        Desk phone = new Desk(withPhone);
+        phone.available("ann");
+        phone.call("CA1", "+4917099887766");
+        assertThat(told(phone, phone.accept("ann", phone.lastContact(DecisionType.QUEUED)))).singleElement()
+                .satisfies(m -> assertThat(m.agentPhone()).isEqualTo("+4917011112222"));
+
+        Desk chat = new Desk(withPhone);
+        chat.available("ann");
+        chat.chat("v9", "Hi");
+        assertThat(told(chat, chat.accept("ann", chat.lastContact(DecisionType.QUEUED)))).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.kind()).isEqualTo(OutboundKind.AGENT_JOINED);
+                    assertThat(m.agentPhone()).isNull();
+                });
     }
 
     @Test

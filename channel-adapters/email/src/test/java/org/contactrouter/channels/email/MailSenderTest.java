@@ -277,7 +277,7 @@ class MailSenderTest {
     private static OutboundMessage outbound(String id, OutboundKind kind, String conversation, String agentName,
                                             String text) {
         return new OutboundMessage(id, "default", "contact-1", Channel.EMAIL, conversation, "support@acme.test", kind,
-                CLOCK.instant(), agentName == null ? null : "agent-1", agentName, text, null, null);
+                CLOCK.instant(), agentName == null ? null : "agent-1", agentName, null, text, null, null);
     }
 
     @FunctionalInterface

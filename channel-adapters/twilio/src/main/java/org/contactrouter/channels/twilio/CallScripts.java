@@ -68,11 +68,20 @@ final class CallScripts {
                 .build());
     }
 
-    /** The call is bridged to the agent's browser client, whose identity is the agent id. */
-    static String connectToAgent(String agentName, String agentId) {
+    /**
+     * The call is bridged to the agent: to their phone when agents.yaml gives one, else to their browser client,
+     * whose identity is the agent id.
+     */
+    static String connectToAgent(String agentName, String agentId, String agentPhone) {
+        Dial.Builder dial = new Dial.Builder();
+        if (agentPhone != null && !agentPhone.isBlank()) {
+            dial.number(new com.twilio.twiml.voice.Number.Builder(agentPhone).build());
+        } else {
+            dial.client(new Client.Builder(agentId).build());
+        }
         return xml(new VoiceResponse.Builder()
                 .say(new Say.Builder("Connecting you to " + agentName + ".").build())
-                .dial(new Dial.Builder().client(new Client.Builder(agentId).build()).build())
+                .dial(dial.build())
                 .build());
     }
 

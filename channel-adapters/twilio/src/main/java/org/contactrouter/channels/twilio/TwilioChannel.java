@@ -409,7 +409,7 @@ public final class TwilioChannel implements AutoCloseable {
         }
         String name = m.agentName() == null || m.agentName().isBlank() ? "an agent" : m.agentName();
         try {
-            Call.updater(m.conversation()).setTwiml(CallScripts.connectToAgent(name, m.agentId())).update(rest);
+            Call.updater(m.conversation()).setTwiml(CallScripts.connectToAgent(name, m.agentId(), m.agentPhone())).update(rest);
         } catch (TwilioException e) {
             String what = "connecting call " + m.conversation() + " to agent " + m.agentId() + " (" + m.id() + ")";
             if (e instanceof ApiException api && clientError(api)) {

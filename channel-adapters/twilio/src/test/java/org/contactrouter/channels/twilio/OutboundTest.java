@@ -45,7 +45,7 @@ class OutboundTest {
     private static OutboundMessage message(String id, Channel channel, String conversation, OutboundKind kind,
                                            String agentId, String agentName, String text) {
         return new OutboundMessage(id, "support", "c-1", channel, conversation, OUR_NUMBER, kind, NOW, agentId,
-                agentName, text, null, null);
+                agentName, null, text, null, null);
     }
 
     private static OutboundMessage sms(String id, OutboundKind kind, String text) {
@@ -153,6 +153,19 @@ class OutboundTest {
         assertThat(verbs(twiml).get(0).getTextContent()).isEqualTo("Connecting you to Anna.");
         Element client = (Element) verbs(twiml).get(1).getElementsByTagName("Client").item(0);
         assertThat(client.getTextContent()).isEqualTo("anna");
+    }
+
+    @Test
+    void anAgentWithAPhoneNumberHasTheCallBridgedToThatNumber() throws IOException {
+        h = new Harness();
+
+        h.channel.send(new OutboundMessage("d-14", "support", "c-1", Channel.VOICE, CALL, OUR_NUMBER,
+                OutboundKind.AGENT_JOINED, NOW, "anna", "Anna", "+4917011112222", "Anna is now looking after you.",
+                null, null));
+
+        Element dial = verbs(twiml(single(h.api.requests()).param("Twiml"))).get(1);
+        assertThat(dial.getElementsByTagName("Client").getLength()).isZero();
+        assertThat(dial.getElementsByTagName("Number").item(0).getTextContent()).isEqualTo("+4917011112222");
     }
 
     @Test

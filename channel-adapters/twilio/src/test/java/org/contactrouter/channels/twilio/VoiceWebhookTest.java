@@ -49,7 +49,7 @@ class VoiceWebhookTest {
 
     private static OutboundMessage answer(String callSid, OutboundKind kind, String text, Duration wait, Instant due) {
         return new OutboundMessage("d-" + kind + "-" + callSid, "support", "c-1", Channel.VOICE, callSid, OUR_NUMBER,
-                kind, NOW, null, null, text, wait, due);
+                kind, NOW, null, null, null, text, wait, due);
     }
 
     @Test

@@ -175,7 +175,7 @@ class ChatConversationTest {
             f.chat.observe(out("d1", s, OutboundKind.REPLY, "Mia", "first", null, null));
             f.chat.observe(out("d1", s, OutboundKind.REPLY, "Mia", "first", null, null));
             f.chat.observe(new OutboundMessage("d2", "shop", "c-1", Channel.SMS, s, "+4930123456", OutboundKind.REPLY,
-                    ChatFixture.START, "mia", "Mia", "an SMS", null, null));
+                    ChatFixture.START, "mia", "Mia", null, "an SMS", null, null));
             f.chat.observe(out("d3", "s-BBBBBBBBBBBBBBBBBBBBBB", OutboundKind.REPLY, "Mia", "someone else", null, null));
             f.chat.observe(out("d4", s, OutboundKind.REPLY, "Mia", "second", null, null));
 
@@ -407,6 +407,6 @@ class ChatConversationTest {
     static OutboundMessage out(String id, String session, OutboundKind kind, String agentName, String text,
                                Duration wait, Instant due) {
         return new OutboundMessage(id, "shop", "c-1", Channel.CHAT, session, "widget-shop", kind, ChatFixture.START,
-                agentName == null ? null : agentName.toLowerCase(), agentName, text, wait, due);
+                agentName == null ? null : agentName.toLowerCase(), agentName, null, text, wait, due);
     }
 }
