@@ -70,20 +70,21 @@ public final class ConfigLoader {
         ConfigSchema.AgentsFile agents = bind(ConfigSchema.AGENTS_YAML, files, roots, problems);
         var customers = bind(ConfigSchema.CUSTOMERS_YAML, files, roots, problems);
         if (routing == null || agents == null || customers == null || !problems.isEmpty()) {
-            return result(null, problems);
+            return result(null, problems, Map.of());
         }
         RoutingConfig config = new RoutingConfig(files.version(), routing.settings(), agents.skills(),
                 agents.agents(), routing.queues(), routing.rules(), routing.hours(), customers);
         for (ConfigProblem p : config.check()) {
             locate(p, roots, problems);
         }
-        return result(config, problems);
+        return result(config, problems, agents.passwords());
     }
 
-    private static LoadResult result(RoutingConfig config, List<Problem> problems) {
+    private static LoadResult result(RoutingConfig config, List<Problem> problems, Map<String, String> passwords) {
         problems.sort(ORDER);
         boolean valid = config != null && problems.stream().noneMatch(Problem::isError);
-        return new LoadResult(valid ? Optional.of(config) : Optional.empty(), problems);
+        return new LoadResult(valid ? Optional.of(config) : Optional.empty(), problems,
+                valid ? passwords : Map.of());
     }
 
     /** The file's value; null after reporting problems, or when a required file is missing. */

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.Identity;
+import org.contactrouter.server.agent.Passwords;
 import org.contactrouter.routing.Agent;
 import org.contactrouter.routing.BusinessHours;
 import org.contactrouter.routing.BusinessHours.TimeRange;
@@ -263,7 +264,7 @@ final class ConfigSchema {
     }
 
     private record AgentEntry(String id, String name, Map<String, Integer> skills, Set<String> languages,
-                              Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone) {
+                              Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone, String password) {
 
         Agent withDefaults(AgentDefaults defaults) {
             Map<Channel, Integer> merged = new EnumMap<>(Channel.class);
@@ -305,14 +306,20 @@ final class ConfigSchema {
                     text -> Identity.phone(text).value(), java.util.function.Function.identity()), null,
             "The agent's phone: their calls are bridged to it instead of ringing their browser.")
             .whenAbsent("the agent desktop's browser phone");
+    private static final Field<String> AGENT_PASSWORD = Field.optional("password", Types.scalar("password hash",
+                    "expected: a hash made by `router hash-password`, pbkdf2-sha256$<iterations>$<salt>$<hash>",
+                    text -> Passwords.FORMAT.matcher(text).matches() ? text : null, java.util.function.Function.identity()),
+            null, "The agent's desktop password, hashed (never the password itself): `router hash-password` makes it.")
+            .whenAbsent("cannot sign in");
     private static final ObjectType<AgentEntry> AGENT = new ObjectType<>("agent",
             "A person who takes contacts, in `agents.yaml` under `agents`.",
             v -> new AgentEntry(v.get(AGENT_ID), v.get(AGENT_NAME), v.get(AGENT_SKILLS), v.get(AGENT_LANGUAGES),
-                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE), v.get(AGENT_PHONE)),
-            AGENT_ID, AGENT_NAME, AGENT_SKILLS, AGENT_LANGUAGES, AGENT_CAPACITY, AGENT_EXCLUSIVE, AGENT_PHONE);
+                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE), v.get(AGENT_PHONE), v.get(AGENT_PASSWORD)),
+            AGENT_ID, AGENT_NAME, AGENT_SKILLS, AGENT_LANGUAGES, AGENT_CAPACITY, AGENT_EXCLUSIVE, AGENT_PHONE,
+            AGENT_PASSWORD);
 
-    /** What agents.yaml binds to: the agents with the defaults merged in. */
-    record AgentsFile(List<String> skills, List<Agent> agents) {
+    /** What agents.yaml binds to: the agents with the defaults merged in, and the password hashes by agent id. */
+    record AgentsFile(List<String> skills, List<Agent> agents, Map<String, String> passwords) {
     }
 
     private static final Field<Set<String>> SKILLS_FIELD = Field.required("skills", Types.setOf(SKILL),
@@ -324,8 +331,15 @@ final class ConfigSchema {
     static final ConfigFile<AgentsFile> AGENTS_YAML = new ConfigFile<>("agents.yaml", true,
             new ObjectType<>("agents.yaml", "The skills, the defaults every agent shares, and the agents.",
                     v -> new AgentsFile(List.copyOf(v.get(SKILLS_FIELD)),
-                            v.get(AGENTS_FIELD).stream().map(a -> a.withDefaults(v.get(DEFAULTS_FIELD))).toList()),
+                            v.get(AGENTS_FIELD).stream().map(a -> a.withDefaults(v.get(DEFAULTS_FIELD))).toList(),
+                            passwords(v.get(AGENTS_FIELD))),
                     SKILLS_FIELD, DEFAULTS_FIELD, AGENTS_FIELD));
+
+    private static Map<String, String> passwords(List<AgentEntry> agents) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        agents.stream().filter(a -> a.password() != null).forEach(a -> out.put(a.id(), a.password()));
+        return out;
+    }
 
     // customers.yaml
 

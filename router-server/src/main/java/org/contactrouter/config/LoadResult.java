@@ -1,6 +1,7 @@
 package org.contactrouter.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.contactrouter.routing.RoutingConfig;
 
@@ -8,13 +9,16 @@ import org.contactrouter.routing.RoutingConfig;
  * What loading a config directory gave: the config when there was no error, and every problem found, errors first,
  * each group in file and line order.
  *
- * @param config   the validated config, empty when there is an error
- * @param problems every error and warning
+ * @param config    the validated config, empty when there is an error
+ * @param problems  every error and warning
+ * @param passwords the agents' password hashes by agent id (agents.yaml), for the agent desktop's sign-in; they are
+ *                  not routing data, so they are not in the config
  */
-public record LoadResult(Optional<RoutingConfig> config, List<Problem> problems) {
+public record LoadResult(Optional<RoutingConfig> config, List<Problem> problems, Map<String, String> passwords) {
 
     public LoadResult {
         problems = List.copyOf(problems);
+        passwords = Map.copyOf(passwords);
     }
 
     public boolean hasErrors() {

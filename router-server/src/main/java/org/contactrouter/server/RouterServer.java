@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.contactrouter.config.ChannelConfig;
 import org.contactrouter.config.ConfigLoader;
 import org.contactrouter.config.ConfigSnapshot;
 import org.contactrouter.config.ConfigWatcher;
@@ -32,10 +33,12 @@ import org.contactrouter.ledger.Ledger;
 import org.contactrouter.ledger.LedgerWriter;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
-import org.contactrouter.config.ChannelConfig;
+import org.contactrouter.server.agent.AgentGateway;
+import org.contactrouter.server.agent.AgentTokens;
 import org.contactrouter.server.channels.ChannelRuntime;
 import org.contactrouter.server.channels.KafkaContactPublisher;
 import org.contactrouter.server.channels.KafkaDeliveryRecorder;
+import org.contactrouter.server.channels.ObserverLoop;
 import org.contactrouter.server.http.ContactIntake;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.HttpServer;
@@ -44,6 +47,7 @@ import org.contactrouter.server.kafka.EmbeddedKafka;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.runtime.ConfigPublisher;
 import org.contactrouter.server.runtime.RoutingLoop;
+import org.contactrouter.server.wire.DecisionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +71,7 @@ public final class RouterServer implements AutoCloseable {
     private ChannelRuntime channels;
     private List<Route> routes = List.of();
     private volatile String configVersion;
+    private volatile Map<String, String> passwords = Map.of();
     private final Clock clock;
 
     private final Function<String, String> env;
@@ -111,6 +116,7 @@ public final class RouterServer implements AutoCloseable {
         }
         ConfigSnapshot snapshot = ConfigLoader.snapshot(settings.configDir());
         configVersion = config.version();
+        passwords = loaded.passwords();
         Files.createDirectories(settings.dataDir());
 
         if (settings.bootstrapServers() == null) {
@@ -167,6 +173,7 @@ public final class RouterServer implements AutoCloseable {
                             ConfigSnapshot now = ConfigLoader.snapshot(settings.configDir());
                             if (now.version().equals(applied.version())) {
                                 configPublisher.publish(now);
+                                passwords = ConfigLoader.load(now).passwords();
                                 configVersion = applied.version();
                                 remember("applied " + applied.version() + (warnings.isEmpty() ? ""
                                         : " with " + warnings.size() + " warning(s)"));
@@ -190,11 +197,22 @@ public final class RouterServer implements AutoCloseable {
         AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
         closeInOrder.add(0, audits);
 
-        KafkaContactPublisher publisher = new KafkaContactPublisher(producer, 8_000);
+        KafkaContactPublisher publisher = new KafkaContactPublisher(producer, KafkaTopics.CONTACTS_IN, 8_000);
         channels = ChannelRuntime.start(channelConfig, publisher, new KafkaDeliveryRecorder(producer),
                 bootstrapServers, settings.instanceId(), clock, metrics);
         closeInOrder.add(0, channels);
         ContactIntake intake = new ContactIntake(publisher, clock);
+        AgentGateway agents = new AgentGateway(() -> passwords,
+                new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock),
+                new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000), clock, Duration.ofSeconds(3));
+        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+                KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe), clock, Duration.ZERO);
+        Thread feed = new Thread(decisionFeed, "decision-feed");
+        feed.start();
+        closeInOrder.add(0, () -> {
+            decisionFeed.close();
+            feed.join(TimeUnit.SECONDS.toMillis(10));
+        });
         ApiRoutes api = new ApiRoutes(ledger, clock);
         List<Route> routes = new ArrayList<>();
         routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));
@@ -209,9 +227,12 @@ public final class RouterServer implements AutoCloseable {
                 "recentReloads", List.copyOf(reloads)))));
         routes.addAll(api.routes());
         routes.addAll(channels.routes());
+        routes.addAll(agents.routes());
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
         this.routes = List.copyOf(routes);
-        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, channels.handlers());
+        List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
+        inFront.add(agents.socket()::newHandler);
+        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, inFront);
         closeInOrder.add(0, http);
     }
 

@@ -95,7 +95,7 @@ class RouterCommandTest {
     @Test
     void noCommandIsAUsageErrorListingTheCommands() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing command (expected one of: run, validate, config-docs, contact, customer, agent, queues, export, audit)")
+        assertThat(err.toString()).contains("Missing command (expected one of: run, validate, config-docs, hash-password, contact, customer, agent, queues, export, audit)")
                 .contains("Usage: router");
     }
 

@@ -11,7 +11,10 @@ final class TestServers {
     private TestServers() {
     }
 
-    /** Starts a server whose config (one support queue, agents ann and bob) and data live under {@code dir}. */
+    /**
+     * Starts a server whose config (one support queue, agents ann and bob, unless the test wrote its own files) and
+     * data live under {@code dir}.
+     */
     static RouterServer start(Path dir) throws Exception {
         return start(dir, variable -> null);
     }
@@ -19,8 +22,8 @@ final class TestServers {
     /** As {@link #start(Path)}, with channel secrets from {@code env}; a router.yaml in {@code dir}/config is read. */
     static RouterServer start(Path dir, java.util.function.Function<String, String> env) throws Exception {
         Path config = dir.resolve("config");
-        if (!Files.exists(config.resolve("routing.yaml"))) {
-            Files.createDirectories(config);
+        Files.createDirectories(config);
+        if (!Files.exists(config.resolve("agents.yaml"))) {
             Files.writeString(config.resolve("agents.yaml"), """
                     skills: [support]
                     agents:
@@ -31,6 +34,8 @@ final class TestServers {
                         name: Bob Example
                         skills: { support: 3 }
                     """);
+        }
+        if (!Files.exists(config.resolve("routing.yaml"))) {
             Files.writeString(config.resolve("routing.yaml"), """
                     queues:
                       - id: support

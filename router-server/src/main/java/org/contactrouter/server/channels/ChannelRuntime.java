@@ -26,10 +26,12 @@ import org.contactrouter.events.Channel;
 import org.contactrouter.events.ContactPublisher;
 import org.contactrouter.events.DeliveryReport;
 import org.contactrouter.events.OutboundMessage;
+import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.http.HttpRequest;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.Route;
+import org.contactrouter.server.kafka.KafkaTopics;
 
 /**
  * The enabled channel adapters, wired into the server: their webhook routes and WebSocket handler on the one HTTP
@@ -113,8 +115,8 @@ public final class ChannelRuntime implements AutoCloseable {
         }
         if (!observers.isEmpty()) {
             // A day back: a chat transcript survives a restart of this instance for that long.
-            OutboundObserverLoop loop = new OutboundObserverLoop(bootstrapServers, instanceId, observers, clock,
-                    Duration.ofDays(1));
+            ObserverLoop<OutboundMessage> loop = new ObserverLoop<>(bootstrapServers, instanceId,
+                    KafkaTopics.MESSAGES_OUT, OutboundMessageJson::read, observers, clock, Duration.ofDays(1));
             Thread t = new Thread(loop, "outbound-observer");
             t.start();
             closeInOrder.add(0, () -> {

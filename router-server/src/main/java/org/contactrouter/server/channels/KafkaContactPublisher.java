@@ -8,31 +8,32 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.contactrouter.events.ContactEvent;
 import org.contactrouter.events.ContactEventJson;
 import org.contactrouter.events.ContactPublisher;
-import org.contactrouter.server.kafka.KafkaTopics;
 
 /**
- * Publishes contact events to {@code contacts.in}, keyed by routing domain, and returns only when Kafka has confirmed
- * the record (the producer is idempotent with {@code acks=all}). The one way the server stores what channels and the
- * REST API receive.
+ * Publishes events to a topic ({@code contacts.in} for what customers send, {@code agent.actions} for what agents
+ * do), keyed by routing domain, and returns only when Kafka has confirmed the record (the producer is idempotent with
+ * {@code acks=all}). The one way the server stores what channels, agents and the REST API send.
  */
 public final class KafkaContactPublisher implements ContactPublisher {
 
     private final Producer<String, byte[]> producer;
+    private final String topic;
     private final long timeoutMillis;
 
     /**
      * @param timeoutMillis how long to wait for Kafka's confirmation; keep it well under the caller's own deadline
      *                      (Twilio gives up on a webhook after 15 s)
      */
-    public KafkaContactPublisher(Producer<String, byte[]> producer, long timeoutMillis) {
+    public KafkaContactPublisher(Producer<String, byte[]> producer, String topic, long timeoutMillis) {
         this.producer = producer;
+        this.topic = topic;
         this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void publish(ContactEvent event) throws PublishException {
         try {
-            producer.send(new ProducerRecord<>(KafkaTopics.CONTACTS_IN, event.domain(), ContactEventJson.writeBytes(event)))
+            producer.send(new ProducerRecord<>(topic, event.domain(), ContactEventJson.writeBytes(event)))
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new PublishException("Kafka refused contact event " + event.id() + ": " + e.getCause(), e.getCause());

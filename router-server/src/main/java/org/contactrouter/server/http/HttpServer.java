@@ -97,9 +97,10 @@ public final class HttpServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        routeExecutors.shutdownGracefully();
-        workers.shutdownGracefully();
+        // Connections first (open WebSockets among them), then the executors their routes ran on.
         boss.shutdownGracefully().syncUninterruptibly();
+        workers.shutdownGracefully().syncUninterruptibly();
+        routeExecutors.shutdownGracefully();
     }
 
     /** Aggregates a request up to a size; a larger one is answered 413 with the same JSON error as everything else. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,42 +16,47 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.contactrouter.events.InvalidEventException;
-import org.contactrouter.events.OutboundMessage;
-import org.contactrouter.events.OutboundMessageJson;
-import org.contactrouter.server.kafka.KafkaTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows every committed {@code messages.out} record to this instance's observers: the chat sessions connected here
- * and the voice webhooks waiting here for the router's first answer. Every instance reads every partition (no group),
- * because the customer's socket or webhook may be on any of them.
+ * Shows every committed record of one topic to this instance's observers: {@code messages.out} to the chat sessions
+ * connected here and the voice webhooks waiting here for the router's first answer; {@code routing.decisions} to the
+ * agents' desktops connected here and the agent actions waiting for their outcome. Every instance reads every
+ * partition (no group), because the socket or request may be on any of them.
  *
- * <p>It starts {@code lookback} before now, so a chat transcript survives a restart of the instance for that long.
- * Observers are called on this thread and must be quick; one that throws is logged and the others still see the
- * message.
+ * <p>It starts {@code lookback} before now. Observers are called on this thread and must be quick; one that throws
+ * is logged and the others still see the record. A record the reader cannot read is skipped.
+ *
+ * @param <T> what the records are
  */
-public final class OutboundObserverLoop implements Runnable, AutoCloseable {
+public final class ObserverLoop<T> implements Runnable, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutboundObserverLoop.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ObserverLoop.class);
 
     private final Properties props;
-    private final List<Consumer<OutboundMessage>> observers;
+    private final String topic;
+    private final Function<byte[], T> reader;
+    private final List<Consumer<T>> observers;
     private final Clock clock;
     private final Duration lookback;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    public OutboundObserverLoop(String bootstrapServers, String instanceId, List<Consumer<OutboundMessage>> observers,
-                                Clock clock, Duration lookback) {
+    /**
+     * @param reader reads a record's value; throws (any RuntimeException) for one it cannot read
+     */
+    public ObserverLoop(String bootstrapServers, String instanceId, String topic, Function<byte[], T> reader,
+                        List<Consumer<T>> observers, Clock clock, Duration lookback) {
+        this.topic = topic;
+        this.reader = reader;
         this.observers = List.copyOf(observers);
         this.clock = clock;
         this.lookback = lookback;
         props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "outbound-observer-" + instanceId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, topic + "-observer-" + instanceId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -66,7 +72,7 @@ public final class OutboundObserverLoop implements Runnable, AutoCloseable {
     public void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
             consumer = c;
-            List<TopicPartition> partitions = c.partitionsFor(KafkaTopics.MESSAGES_OUT).stream()
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(partitions);
             long from = clock.millis() - lookback.toMillis();
@@ -91,22 +97,23 @@ public final class OutboundObserverLoop implements Runnable, AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("outbound observer stopped", e);
+            LOG.error("{} observer stopped", topic, e);
         }
     }
 
     private void show(ConsumerRecord<String, byte[]> r) {
-        OutboundMessage m;
+        T value;
         try {
-            m = OutboundMessageJson.read(r.value());
-        } catch (InvalidEventException e) {
+            value = reader.apply(r.value());
+        } catch (RuntimeException e) {
+            LOG.debug("{} offset {} skipped: {}", topic, r.offset(), e.toString());
             return;
         }
-        for (Consumer<OutboundMessage> o : observers) {
+        for (Consumer<T> o : observers) {
             try {
-                o.accept(m);
+                o.accept(value);
             } catch (RuntimeException e) {
-                LOG.warn("an outbound observer failed on {}", m.id(), e);
+                LOG.warn("a {} observer failed at offset {}", topic, r.offset(), e);
             }
         }
     }
