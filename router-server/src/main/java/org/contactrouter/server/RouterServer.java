@@ -202,11 +202,13 @@ public final class RouterServer implements AutoCloseable {
                 bootstrapServers, settings.instanceId(), clock, metrics);
         closeInOrder.add(0, channels);
         ContactIntake intake = new ContactIntake(publisher, clock);
-        AgentGateway agents = new AgentGateway(() -> passwords,
+        RecentDecisions recent = new RecentDecisions(100);
+        AgentGateway agents = new AgentGateway(() -> passwords, this::agentState,
                 new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock),
                 new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000), clock, Duration.ofSeconds(3));
         ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
-                KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe), clock, Duration.ZERO);
+                KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe, recent), clock,
+                Duration.ofMinutes(10));
         Thread feed = new Thread(decisionFeed, "decision-feed");
         feed.start();
         closeInOrder.add(0, () -> {
@@ -228,12 +230,32 @@ public final class RouterServer implements AutoCloseable {
         routes.addAll(api.routes());
         routes.addAll(channels.routes());
         routes.addAll(agents.routes());
+        routes.add(Route.get("/api/ops/floor", r -> HttpResponse.ok(loop.floor())));
+        routes.add(Route.get("/api/ops/decisions", r -> {
+            com.fasterxml.jackson.databind.node.ArrayNode list = HttpResponse.JSON.createArrayNode();
+            for (RoutingDecision d : recent.newestFirst()) {
+                list.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
+            }
+            return HttpResponse.ok(list);
+        }));
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
         this.routes = List.copyOf(routes);
         List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
         inFront.add(agents.socket()::newHandler);
         http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, inFront);
         closeInOrder.add(0, http);
+    }
+
+    /** What the router knows of one agent now, from the last floor: their row, offers and contacts. */
+    private Map<String, Object> agentState(String agentId) {
+        RoutingLoop.Floor floor = loop.floor();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("agentId", agentId);
+        out.put("at", floor.at().toString());
+        out.put("agent", floor.agents().stream().filter(a -> agentId.equals(a.get("agent"))).findFirst().orElse(null));
+        out.put("contacts", floor.contacts().stream().filter(c -> agentId.equals(c.get("owner"))
+                || agentId.equals(c.get("offeredTo"))).toList());
+        return out;
     }
 
     private void remember(String reload) {

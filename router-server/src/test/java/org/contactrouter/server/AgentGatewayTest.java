@@ -105,6 +105,18 @@ class AgentGatewayTest {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
         assertThat(ServerClient.JSON.readTree(again.body()).path("reason").asText()).isEqualTo("offer-not-open");
 
+        JsonNode me = await().atMost(Duration.ofSeconds(10)).until(() -> get(token, "/api/agent/me"),
+                m -> m.path("contacts").size() == 1 && "ann".equals(m.path("contacts").get(0).path("owner").asText()));
+        assertThat(me.path("agent").path("load").path("chat").asInt()).isEqualTo(1);
+        JsonNode floor = client.get("/api/ops/floor");
+        assertThat(floor.path("queues").get(0).path("queue").asText()).isEqualTo("support");
+        assertThat(floor.path("agents")).extracting(a -> a.path("agent").asText()).contains("ann", "bob");
+        JsonNode recent = client.get("/api/ops/decisions");
+        assertThat(recent.get(0).path("type").asText()).as("the second accept, newest first").isEqualTo("refused");
+        assertThat(recent).anySatisfy(d -> assertThat(d.path("explanation").path("queue").asText()).isEqualTo("support"));
+        assertThat(client.send(HttpRequest.newBuilder(client.uri("/api/agent/me")).build()).statusCode())
+                .isEqualTo(401);
+
         assertThat(act(token, "/api/agent/contacts/" + contactId + "/reply", "{\"text\":\"Please restart it.\"}")
                 .statusCode()).isEqualTo(200);
         HttpResponse<String> notOurs = act(token, "/api/agent/contacts/c-nothing/reply", "{\"text\":\"hello\"}");
@@ -145,6 +157,12 @@ class AgentGatewayTest {
             b.header("Authorization", "Bearer " + token);
         }
         return client.send(b.build());
+    }
+
+    private JsonNode get(String token, String path) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(client.uri(path))
+                .header("Authorization", "Bearer " + token).build());
+        return r.statusCode() == 200 ? ServerClient.JSON.readTree(r.body()) : null;
     }
 
     private static int handshakeStatus(String uri, String origin) {

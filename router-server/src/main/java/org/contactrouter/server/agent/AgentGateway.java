@@ -51,6 +51,7 @@ public final class AgentGateway {
     private static final String SOURCE = "/api/agent";
 
     private final Supplier<Map<String, String>> passwords;
+    private final java.util.function.Function<String, Object> state;
     private final AgentTokens tokens;
     private final ContactPublisher actions;
     private final Clock clock;
@@ -66,11 +67,13 @@ public final class AgentGateway {
 
     /**
      * @param passwords   the agents' password hashes by id, as agents.yaml has them now
+     * @param state       what the router knows of an agent now (presence, load, their offers and contacts), by id
      * @param outcomeWait how long an action's answer waits for the router's decision
      */
-    public AgentGateway(Supplier<Map<String, String>> passwords, AgentTokens tokens, ContactPublisher actions,
-                        Clock clock, Duration outcomeWait) {
+    public AgentGateway(Supplier<Map<String, String>> passwords, java.util.function.Function<String, Object> state,
+                        AgentTokens tokens, ContactPublisher actions, Clock clock, Duration outcomeWait) {
         this.passwords = passwords;
+        this.state = state;
         this.tokens = tokens;
         this.actions = actions;
         this.clock = clock;
@@ -81,6 +84,10 @@ public final class AgentGateway {
     public List<Route> routes() {
         return List.of(
                 Route.post("/api/agent/login", this::login),
+                Route.get("/api/agent/me", r -> {
+                    Optional<String> agent = tokens.agentOf(bearer(r));
+                    return agent.isEmpty() ? unauthorized() : HttpResponse.ok(state.apply(agent.get()));
+                }),
                 Route.post("/api/agent/presence", r -> act(r, (agent, body) ->
                         new PresenceChanged(agent, presence(text(body, "presence", true))))),
                 Route.post("/api/agent/offers/{offerId}/accept", r -> act(r, (agent, body) ->
@@ -150,9 +157,7 @@ public final class AgentGateway {
     private HttpResponse act(HttpRequest r, Action action) throws InterruptedException, IOException {
         Optional<String> agent = tokens.agentOf(bearer(r));
         if (agent.isEmpty()) {
-            return HttpResponse.error(HttpResponseStatus.UNAUTHORIZED,
-                    "missing, expired or invalid token (sign in with POST /api/agent/login, then send "
-                            + "'Authorization: Bearer <token>')");
+            return unauthorized();
         }
         AgentEvent data;
         try {
@@ -203,6 +208,11 @@ public final class AgentGateway {
         out.put("reason", refused.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         out.put("status", "refused");
         return HttpResponse.json(HttpResponseStatus.CONFLICT, out);
+    }
+
+    private static HttpResponse unauthorized() {
+        return HttpResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing, expired or invalid token (sign in with "
+                + "POST /api/agent/login, then send 'Authorization: Bearer <token>')");
     }
 
     private static String bearer(HttpRequest r) {

@@ -94,6 +94,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final MultiGauge queueWaiting;
     private final MultiGauge queueOldestWait;
     private Instant queuesMeasuredAt = Instant.EPOCH;
+    private volatile Floor floor = new Floor(Instant.EPOCH, List.of(), List.of(), List.of());
     private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile boolean ready;
@@ -142,6 +143,24 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 .description(RouterMeters.INPUTS_REJECTED.doc()).register(metrics);
     }
 
+    /**
+     * The floor as this instance's engines saw it at {@code at}: every queue and agent of the domains it routes, for
+     * the supervisor view. Taken on the routing thread at most once a second while there is traffic.
+     *
+     * @param at     when it was taken
+     * @param queues per domain and queue: waiting contacts, oldest wait, estimated waits
+     * @param agents   per domain and agent: presence, load per channel, contacts handled
+     * @param contacts open contacts: status, channel, customer, queue, owner, open offer
+     */
+    public record Floor(Instant at, List<Map<String, Object>> queues, List<Map<String, Object>> agents,
+                        List<Map<String, Object>> contacts) {
+    }
+
+    /** The last floor taken; empty lists before the first. */
+    public Floor floor() {
+        return floor;
+    }
+
     /** True once the loop has joined the consumer group and restored the partitions it was given. */
     public boolean isReady() {
         return ready && running;
@@ -164,6 +183,9 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(pollTimeout());
                 process(c, producer, records);
+                if (records.isEmpty()) {
+                    measureQueues(clock.instant()); // a quiet floor is still shown as it is now
+                }
             }
         } catch (WakeupException e) {
             if (running) {
@@ -246,6 +268,60 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         });
         queueWaiting.register(waiting, true);
         queueOldestWait.register(oldest, true);
+        takeFloor(now);
+    }
+
+    private void takeFloor(Instant now) {
+        List<Map<String, Object>> queues = new ArrayList<>();
+        List<Map<String, Object>> agents = new ArrayList<>();
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (PartitionState ps : partitions.values()) {
+            ps.domains.forEach((domain, d) -> {
+                for (var q : d.engine.config().queues()) {
+                    d.engine.queue(q.id()).ifPresent(view -> {
+                        Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        row.put("domain", domain);
+                        row.put("queue", view.id());
+                        row.put("name", view.name());
+                        row.put("waiting", view.waiting());
+                        row.put("oldestWaitSeconds", view.oldestWaitSince() == null ? 0
+                                : Duration.between(view.oldestWaitSince(), now).toSeconds());
+                        Map<String, Long> estimated = new TreeMap<>();
+                        view.estimatedWait().forEach((ch, w) -> estimated.put(ch.wireName(), w.toSeconds()));
+                        row.put("estimatedWaitSeconds", estimated);
+                        queues.add(row);
+                    });
+                }
+                d.engine.agents().forEach(a -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("domain", domain);
+                    row.put("agent", a.id());
+                    row.put("name", a.name());
+                    row.put("presence", a.presence().wireName());
+                    Map<String, Integer> load = new TreeMap<>();
+                    a.load().forEach((ch, n) -> load.put(ch.wireName(), n));
+                    row.put("load", load);
+                    row.put("handled", a.handled());
+                    agents.add(row);
+                });
+                d.engine.openContacts().forEach(c -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("domain", domain);
+                    row.put("contactId", c.id());
+                    row.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                    row.put("channel", c.channel().wireName());
+                    row.put("customerKey", c.customerKey());
+                    row.put("queue", c.queueId());
+                    row.put("owner", c.ownerAgentId());
+                    row.put("offeredTo", c.offeredToAgentId());
+                    row.put("offerId", c.offerId());
+                    row.put("offerExpiresAt", c.offerExpiresAt() == null ? null : c.offerExpiresAt().toString());
+                    row.put("transfers", c.transfers());
+                    contacts.add(row);
+                });
+            });
+        }
+        floor = new Floor(now, List.copyOf(queues), List.copyOf(agents), java.util.Collections.unmodifiableList(contacts));
     }
 
     /**
