@@ -239,6 +239,7 @@ public final class RouterServer implements AutoCloseable {
             return HttpResponse.ok(list);
         }));
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
+        routes.addAll(org.contactrouter.server.http.WebPages.routes());
         this.routes = List.copyOf(routes);
         List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
         inFront.add(agents.socket()::newHandler);
@@ -305,6 +306,7 @@ public final class RouterServer implements AutoCloseable {
                 "Contact router is running (instance " + settings.instanceId() + ", config " + configVersion + ")",
                 "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
                 "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
+                "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
                 "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
                         : settings.ledgerUrl()),

@@ -8,13 +8,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * What a route answers: a status, a content type and a body.
+ * What a route answers: a status, a content type, a body and any further headers.
  *
  * @param status      HTTP status
  * @param contentType media type of the body
  * @param body        the bytes
+ * @param headers     further response headers by name (Cache-Control, ETag, ...); usually none
  */
-public record HttpResponse(HttpResponseStatus status, String contentType, byte[] body) {
+public record HttpResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+
+    public HttpResponse {
+        headers = Map.copyOf(headers);
+    }
+
+    public HttpResponse(HttpResponseStatus status, String contentType, byte[] body) {
+        this(status, contentType, body, Map.of());
+    }
+
+    /** This answer with one more header (replacing one of the same name). */
+    public HttpResponse withHeader(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new HttpResponse(status, contentType, body, more);
+    }
 
     /** JSON as the API writes it: RFC 3339 times, ISO-8601 durations, enums by their lower-case wire names. */
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -141,7 +141,10 @@ public final class HttpServer implements AutoCloseable {
             String allow = answer.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED) ? allowed(req) : null;
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
                     Unpooled.wrappedBuffer(answer.body()));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            if (answer.contentType() != null) {
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            }
+            answer.headers().forEach((name, value) -> res.headers().set(name, value));
             if (allow != null) {
                 res.headers().set(HttpHeaderNames.ALLOW, allow);
             }
