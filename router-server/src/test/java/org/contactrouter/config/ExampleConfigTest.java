@@ -15,9 +15,10 @@ class ExampleConfigTest {
         assertThat(result.errors()).isEmpty();
         RoutingConfig config = result.config().orElseThrow();
         assertThat(config.queues()).hasSize(4);
-        assertThat(config.rules()).hasSize(5);
+        assertThat(config.rules()).hasSize(6);
         assertThat(config.agents()).hasSize(6);
         assertThat(config.customers()).hasSize(2);
+        assertThat(result.passwords()).as("every example agent can sign in to the desktop").hasSize(6);
     }
 
     /**
