@@ -1,21 +1,26 @@
 package org.contactrouter.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -43,6 +48,7 @@ import org.contactrouter.server.http.ContactIntake;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.HttpServer;
 import org.contactrouter.server.http.Route;
+import org.contactrouter.server.http.WebPages;
 import org.contactrouter.server.kafka.EmbeddedKafka;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.runtime.ConfigPublisher;
@@ -73,7 +79,6 @@ public final class RouterServer implements AutoCloseable {
     private volatile String configVersion;
     private volatile Map<String, String> passwords = Map.of();
     private final Clock clock;
-
     private final Function<String, String> env;
 
     private RouterServer(ServerSettings settings, Clock clock, Function<String, String> env) {
@@ -231,26 +236,28 @@ public final class RouterServer implements AutoCloseable {
         routes.addAll(channels.routes());
         routes.addAll(agents.routes());
         routes.add(Route.get("/api/ops/floor", r -> HttpResponse.ok(loop.floor())));
-        routes.add(Route.get("/api/ops/decisions", r -> {
-            com.fasterxml.jackson.databind.node.ArrayNode list = HttpResponse.JSON.createArrayNode();
-            for (RoutingDecision d : recent.newestFirst()) {
-                list.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
-            }
-            return HttpResponse.ok(list);
-        }));
+        routes.add(Route.get("/api/ops/decisions", r -> HttpResponse.ok(decisionsJson(recent.newestFirst()))));
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
-        routes.addAll(org.contactrouter.server.http.WebPages.routes());
+        routes.addAll(WebPages.routes());
         this.routes = List.copyOf(routes);
-        List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
+        List<Supplier<ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
         inFront.add(agents.socket()::newHandler);
         http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, inFront);
         closeInOrder.add(0, http);
     }
 
+    private static ArrayNode decisionsJson(List<RoutingDecision> decisions) throws IOException {
+        ArrayNode list = HttpResponse.JSON.createArrayNode();
+        for (RoutingDecision d : decisions) {
+            list.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
+        }
+        return list;
+    }
+
     /** What the router knows of one agent now, from the last floor: their row, offers and contacts. */
     private Map<String, Object> agentState(String agentId) {
         RoutingLoop.Floor floor = loop.floor();
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("agentId", agentId);
         out.put("at", floor.at().toString());
         out.put("agent", floor.agents().stream().filter(a -> agentId.equals(a.get("agent"))).findFirst().orElse(null));

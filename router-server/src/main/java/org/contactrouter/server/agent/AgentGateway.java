@@ -10,14 +10,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.contactrouter.events.AgentEvent;
 import org.contactrouter.events.AgentReplied;
@@ -51,7 +54,7 @@ public final class AgentGateway {
     private static final String SOURCE = "/api/agent";
 
     private final Supplier<Map<String, String>> passwords;
-    private final java.util.function.Function<String, Object> state;
+    private final Function<String, Object> state;
     private final AgentTokens tokens;
     private final ContactPublisher actions;
     private final Clock clock;
@@ -61,7 +64,7 @@ public final class AgentGateway {
 
     /** The decisions the router made about one action, as they arrive. */
     private static final class Outcome {
-        final List<RoutingDecision> decisions = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<RoutingDecision> decisions = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch first = new CountDownLatch(1);
     }
 
@@ -70,7 +73,7 @@ public final class AgentGateway {
      * @param state       what the router knows of an agent now (presence, load, their offers and contacts), by id
      * @param outcomeWait how long an action's answer waits for the router's decision
      */
-    public AgentGateway(Supplier<Map<String, String>> passwords, java.util.function.Function<String, Object> state,
+    public AgentGateway(Supplier<Map<String, String>> passwords, Function<String, Object> state,
                         AgentTokens tokens, ContactPublisher actions, Clock clock, Duration outcomeWait) {
         this.passwords = passwords;
         this.state = state;
@@ -205,7 +208,7 @@ public final class AgentGateway {
             return HttpResponse.json(HttpResponseStatus.OK, out);
         }
         out.put("error", refused.text() != null ? refused.text() : refused.reason().name());
-        out.put("reason", refused.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        out.put("reason", refused.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         out.put("status", "refused");
         return HttpResponse.json(HttpResponseStatus.CONFLICT, out);
     }
