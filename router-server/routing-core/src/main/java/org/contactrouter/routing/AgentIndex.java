@@ -8,8 +8,15 @@ import java.util.TreeSet;
  */
 final class AgentIndex {
 
-    /** An agent's place in the order; lower sorts first. */
-    record Entry(long primary, long secondary, String agentId) implements Comparable<Entry> {
+    /**
+     * An agent's place in the order; lower sorts first. Ties go by agent id, compared through the id's rank among all
+     * agents ({@link AgentState#idRank}): the same order as comparing the ids, without reading the strings.
+     */
+    record Entry(long primary, long secondary, int idRank, AgentState agent) implements Comparable<Entry> {
+        String agentId() {
+            return agent.id();
+        }
+
         @Override
         public int compareTo(Entry o) {
             int c = Long.compare(primary, o.primary);
@@ -17,7 +24,7 @@ final class AgentIndex {
                 return c;
             }
             c = Long.compare(secondary, o.secondary);
-            return c != 0 ? c : agentId.compareTo(o.agentId);
+            return c != 0 ? c : Integer.compare(idRank, o.idRank);
         }
     }
 
@@ -33,13 +40,14 @@ final class AgentIndex {
         this.description = strategy.wireName() + " among agents with " + requirement;
     }
 
-    Entry entryFor(AgentState a) {
+    /** The agent's entry now; {@code skillScore} is their {@link Requirement#skillScore} for this requirement. */
+    Entry entryFor(AgentState a, int skillScore) {
         long idle = a.idleSinceMillis;
         return switch (strategy) {
-            case LONGEST_IDLE -> new Entry(idle, 0, a.id());
-            case LEAST_OCCUPIED -> new Entry(a.loadPerMille(requirement.channel()), idle, a.id());
-            case BEST_SKILL_MATCH -> new Entry(-requirement.skillScore(a.agent), idle, a.id());
-            case ROUND_ROBIN -> new Entry(a.lastOfferSequence, 0, a.id());
+            case LONGEST_IDLE -> new Entry(idle, 0, a.idRank, a);
+            case LEAST_OCCUPIED -> new Entry(a.loadPerMille(requirement.channel()), idle, a.idRank, a);
+            case BEST_SKILL_MATCH -> new Entry(-skillScore, idle, a.idRank, a);
+            case ROUND_ROBIN -> new Entry(a.lastOfferSequence, 0, a.idRank, a);
         };
     }
 }

@@ -14,9 +14,9 @@ final class ContactState {
 
     final String id;
     final Channel channel;
-    /** channel:conversation, or null for follow-ups (they are not a customer thread). */
-    final String conversationKey;
     final String customerKey;
+    /** The customer's last agent, shared by all contacts of the customer: updated without a lookup. */
+    RoutingEngine.LastAgent lastAgent;
     final String language;
     final String tier;
     /** The contact this one follows up, or null. */
@@ -60,9 +60,9 @@ final class ContactState {
     Instant offerExpiresAt;
     int offerCount;
     /** Timers set for this contact and not fired yet: cancelled when it is assigned or closed. */
-    final List<Timer.Key> timers = new ArrayList<>(4);
-    /** Agents who declined or missed it in this cycle. */
-    final Set<String> excluded = new HashSet<>();
+    final List<Timer> timers = new ArrayList<>(4);
+    /** Agents who declined or missed it in this cycle; null while there are none, as for most contacts. */
+    private Set<String> excluded;
 
     AgentState owner;
     long assignedAtMillis;
@@ -76,14 +76,33 @@ final class ContactState {
     /** For a follow-up: the agent who scheduled it and gets it back. */
     String followUpAgentId;
 
-    ContactState(String id, Channel channel, String conversationKey, String customerKey, String language, String tier,
-                 String originContactId) {
+    ContactState(String id, Channel channel, String customerKey, String language, String tier, String originContactId) {
         this.id = id;
         this.channel = channel;
-        this.conversationKey = conversationKey;
         this.customerKey = customerKey;
         this.language = language;
         this.tier = tier;
         this.originContactId = originContactId;
+    }
+
+    /** Whether the agent declined or missed this contact in this cycle. */
+    boolean excludes(String agentId) {
+        return excluded != null && excluded.contains(agentId);
+    }
+
+    void exclude(String agentId) {
+        if (excluded == null) {
+            excluded = new HashSet<>();
+        }
+        excluded.add(agentId);
+    }
+
+    boolean hasExclusions() {
+        return excluded != null && !excluded.isEmpty();
+    }
+
+    /** A new cycle: every agent may be offered the contact again. */
+    void clearExclusions() {
+        excluded = null;
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,24 +57,31 @@ public final class RoutingEngine {
 
     private final Map<String, AgentState> agents = new LinkedHashMap<>();
     private final Map<String, ContactState> contacts = new HashMap<>();
-    private final Map<String, ContactState> openByConversation = new HashMap<>();
+    /** Open contacts of customer threads, by channel and then the channel's conversation key. */
+    private final Map<Channel, Map<String, ContactState>> openByConversation = new EnumMap<>(Channel.class);
     private final Map<String, ContactState> openOffers = new HashMap<>();
-    private final LinkedHashMap<String, Long> closedContacts = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Long> seenEvents = new LinkedHashMap<>();
-    private final Map<String, String> customerKeyByIdentity = new HashMap<>();
+    private final RecentIds closedContacts = new RecentIds();
+    private final RecentIds seenEvents = new RecentIds();
+    /** The customer each identity belongs to, with that customer's last agent: one lookup per arrival for both. */
+    private final Map<String, CustomerLink> customerByIdentity = new HashMap<>();
     private final Map<String, CustomerProfile> profiles = new HashMap<>();
+    /** The one {@link LastAgent} of each customer key. */
     private final Map<String, LastAgent> lastAgents = new HashMap<>();
 
     private final Map<IndexKey, AgentIndex> indexes = new LinkedHashMap<>();
     private final Map<ListKey, WaitingList> waitingLists = new LinkedHashMap<>();
     private final Map<Requirement, List<WaitingList>> listsByRequirement = new HashMap<>();
-    private final TreeMap<Timer.Key, Timer> timers = new TreeMap<>();
+    private final Map<Requirement, Requirement> requirements = new HashMap<>();
+    private final Map<BaseRequirementKey, Requirement> baseRequirements = new HashMap<>();
+    private final TimerQueue timers = new TimerQueue();
     private final Map<String, int[]> staffedSlots = new HashMap<>();
     private final Map<String, int[]> waitingCounts = new HashMap<>();
     private final Map<String, Long> handleTimeMillis = new HashMap<>();
     private final EnumMap<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
 
     private long nowMillis;
+    /** {@link #nowMillis} as an instant, made once per step instead of once per decision. */
+    private Instant now;
     private long sequence;
     private long timerSequence;
     private long waitSequence;
@@ -89,7 +95,24 @@ public final class RoutingEngine {
     private record ListKey(String queueId, Requirement requirement) {
     }
 
-    private record LastAgent(String agentId, long atMillis) {
+    /** What a contact's base requirement is made of: its queue, the rule's extra skills, channel and language. */
+    private record BaseRequirementKey(String queueId, Map<String, Integer> extraSkills, Channel channel,
+                                      String language) {
+    }
+
+    /** A customer key with the customer's last agent, as an identity links to them. */
+    private record CustomerLink(String key, LastAgent lastAgent) {
+    }
+
+    /** The agent who last accepted or wrapped up a contact of a customer; each contact holds its customer's. */
+    static final class LastAgent {
+        String agentId;
+        long atMillis;
+
+        void set(String agentId, long atMillis) {
+            this.agentId = agentId;
+            this.atMillis = atMillis;
+        }
     }
 
     private record Pick(AgentState agent, Explanation explanation) {
@@ -109,6 +132,7 @@ public final class RoutingEngine {
     public RoutingEngine(String domain, RoutingConfig config, Instant start) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.nowMillis = start.toEpochMilli();
+        this.now = Instant.ofEpochMilli(nowMillis);
         install(config.validated());
     }
 
@@ -152,7 +176,7 @@ public final class RoutingEngine {
 
     /** When the next timer is due, so the caller knows when to call {@link #advanceTo}. */
     public Optional<Instant> nextTimerAt() {
-        return timers.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(timers.firstKey().dueMillis()));
+        return timers.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(timers.first().dueMillis()));
     }
 
     public RoutingConfig config() {
@@ -161,7 +185,7 @@ public final class RoutingEngine {
 
     /** The time the engine last advanced to. */
     public Instant now() {
-        return Instant.ofEpochMilli(nowMillis);
+        return now;
     }
 
     /** Events refused so far, per reason. */
@@ -248,22 +272,21 @@ public final class RoutingEngine {
     }
 
     private void onInbound(InboundContact m) {
-        String conversationKey = m.channel().wireName() + ':' + m.conversation();
-        ContactState open = openByConversation.get(conversationKey);
+        ContactState open = openOn(m.channel()).get(m.conversation());
         if (open != null) {
             if (m instanceof ContactOpened) {
-                refuse(RefusalReason.CONVERSATION_ALREADY_OPEN, open.id, null,
-                        "conversation " + conversationKey + " already has open contact " + open.id);
+                refuse(RefusalReason.CONVERSATION_ALREADY_OPEN, open.id, null, "conversation "
+                        + conversationKey(m.channel(), m.conversation()) + " already has open contact " + open.id);
             } else {
                 onMessage(open, m.text());
             }
             return;
         }
-        String customerKey = resolveCustomer(m.customer());
+        CustomerLink customer = resolveCustomer(m.customer());
+        String customerKey = customer.key();
         CustomerProfile profile = profiles.get(customerKey);
         String tier = m.attributes().getOrDefault("tier", profile == null ? null : profile.tier());
-        ContactState c = new ContactState(newContactId(cause), m.channel(), conversationKey, customerKey,
-                m.language(), tier, null);
+        ContactState c = new ContactState(newContactId(cause), m.channel(), customerKey, m.language(), tier, null);
         c.customer = m.customer();
         c.conversation = m.conversation();
         c.endpoint = m.endpoint();
@@ -276,7 +299,7 @@ public final class RoutingEngine {
             return;
         }
         contacts.put(c.id, c);
-        openByConversation.put(conversationKey, c);
+        openOn(c.channel).put(c.conversation, c);
         c.ruleId = rule == null ? null : rule.id();
         c.queue = q;
         c.priority = rule != null && rule.priority() != null ? rule.priority() : q.priority();
@@ -287,10 +310,11 @@ public final class RoutingEngine {
             preferred = profile.preferredAgent();
             preferredWhy = "the customer's preferred agent";
         }
+        c.lastAgent = customer.lastAgent();
         if (preferred == null) {
-            LastAgent last = lastAgents.get(customerKey);
-            if (last != null && nowMillis - last.atMillis() < settings.affinityLookback().toMillis()) {
-                preferred = last.agentId();
+            LastAgent last = c.lastAgent;
+            if (last.agentId != null && nowMillis - last.atMillis < settings.affinityLookback().toMillis()) {
+                preferred = last.agentId;
                 preferredWhy = "handled this customer last";
             }
         }
@@ -312,10 +336,10 @@ public final class RoutingEngine {
     }
 
     private void onCustomerLeft(CustomerLeft l) {
-        String key = l.channel().wireName() + ':' + l.conversation();
-        ContactState c = openByConversation.get(key);
+        ContactState c = openOn(l.channel()).get(l.conversation());
         if (c == null) {
-            refuse(RefusalReason.UNKNOWN_CONTACT, null, null, "no open contact for conversation " + key);
+            refuse(RefusalReason.UNKNOWN_CONTACT, null, null,
+                    "no open contact for conversation " + conversationKey(l.channel(), l.conversation()));
             return;
         }
         String why = l.reason() == null ? "customer left" : "customer left: " + l.reason();
@@ -388,7 +412,7 @@ public final class RoutingEngine {
         }
         if (!accepted) {
             withdrawOffer(c);
-            c.excluded.add(a.id());
+            c.exclude(a.id());
             emit(new Draft(DecisionType.OFFER_REJECTED, c).agent(a).offer(offerId).text(reason)
                     .explain("declined; not offered to this agent again in this cycle"));
             placeOrOffer(c);
@@ -399,7 +423,7 @@ public final class RoutingEngine {
             refuse(RefusalReason.SECOND_OWNER, c.id, agentId, "contact " + c.id + " is owned by " + c.owner.id());
             return;
         }
-        if (a.load[c.channel.ordinal()] > a.agent.capacityFor(c.channel)) {
+        if (a.load[c.channel.ordinal()] > a.capacity[c.channel.ordinal()]) {
             refuse(RefusalReason.OVER_CAPACITY, c.id, agentId, "agent " + agentId + " is over capacity");
             return;
         }
@@ -412,8 +436,8 @@ public final class RoutingEngine {
         c.status = ContactStatus.ASSIGNED;
         c.assignedAtMillis = nowMillis;
         cancelTimers(c);
-        c.excluded.clear();
-        lastAgents.put(c.customerKey, new LastAgent(a.id(), nowMillis));
+        c.clearExclusions();
+        c.lastAgent.set(a.id(), nowMillis);
         emit(new Draft(DecisionType.ASSIGNED, c).agent(a).offer(offerId).previous(c.previousAgentId)
                 .explain(c.previousAgentId == null ? "accepted" : "accepted a transfer from " + c.previousAgentId));
     }
@@ -488,7 +512,7 @@ public final class RoutingEngine {
             c.ruleId = null;
             emit(transferred.explain("transferred by " + from.id() + " to queue " + targetQueue.id()));
             startWait(c, true);
-            c.excluded.add(from.id());
+            c.exclude(from.id());
             Pick pick = findAgent(c);
             emit(new Draft(DecisionType.QUEUED, c).estimatedWait(pick != null ? Duration.ZERO : estimatedWait(c))
                     .explain("transferred to queue " + targetQueue.id()));
@@ -502,21 +526,21 @@ public final class RoutingEngine {
         if (c == null) {
             return;
         }
+        AgentState owner = c.owner;
         wrapUp(c, w.disposition());
         if (w.followUpAt() != null) {
             scheduleFollowUp(c, w.followUpAt(), w.followUpNote());
         }
-        offerWorkTo(agents.get(w.agentId()));
+        offerWorkTo(owner);
     }
 
     // ------------------------------------------------------------------ timers
 
     private void fireDueTimers() {
-        while (!timers.isEmpty() && timers.firstKey().dueMillis() <= nowMillis) {
-            Map.Entry<Timer.Key, Timer> due = timers.pollFirstEntry();
-            Timer t = due.getValue();
+        while (!timers.isEmpty() && timers.first().dueMillis() <= nowMillis) {
+            Timer t = timers.pollFirst();
             ContactState c = t.contact();
-            c.timers.remove(due.getKey());
+            c.timers.remove(t);
             switch (t.kind()) {
                 case OFFER_TIMEOUT -> offerTimedOut(c, t.ref());
                 case SLA_BREACH -> {
@@ -544,9 +568,9 @@ public final class RoutingEngine {
                     }
                 }
                 case CYCLE_RESET -> {
-                    if (c.status == ContactStatus.WAITING && c.waitingList != null && !c.excluded.isEmpty()) {
+                    if (c.status == ContactStatus.WAITING && c.waitingList != null && c.hasExclusions()) {
                         removeFromWaiting(c);
-                        c.excluded.clear();
+                        c.clearExclusions();
                         placeOrOffer(c);
                     }
                 }
@@ -572,7 +596,7 @@ public final class RoutingEngine {
         }
         AgentState a = c.offeredTo;
         withdrawOffer(c);
-        c.excluded.add(a.id());
+        c.exclude(a.id());
         emit(new Draft(DecisionType.OFFER_TIMED_OUT, c).agent(a).offer(offerId)
                 .explain("not answered within " + settings.offerTimeout().toSeconds() + "s"));
         if (settings.awayOnMissedOffer() && a.presence == Presence.AVAILABLE) {
@@ -604,18 +628,18 @@ public final class RoutingEngine {
             what.add("overflow from " + from.id() + " to " + c.queue.id());
         }
         if (!step.skills().isEmpty()) {
-            c.requirement = c.requirement.withSkills(step.skills());
+            c.requirement = canonical(c.requirement.withSkills(step.skills()));
             what.add("skills " + step.skills());
         }
         if (step.anyLanguage() && c.requirement.language() != null) {
-            c.requirement = c.requirement.withoutLanguage();
+            c.requirement = canonical(c.requirement.withoutLanguage());
             what.add("any language");
         }
         if (step.raisePriority() != 0) {
             c.priority += step.raisePriority();
             what.add("priority +" + step.raisePriority());
         }
-        c.excluded.clear();
+        c.clearExclusions();
         emit(new Draft(DecisionType.ESCALATED, c).text(String.join("; ", what))
                 .explain("escalation step " + (stepIndex + 1) + " of queue " + stepQueue));
         if (placed) {
@@ -642,15 +666,15 @@ public final class RoutingEngine {
     }
 
     private void schedule(Timer.Kind kind, ContactState c, long dueMillis, long generation, String ref) {
-        Timer.Key key = new Timer.Key(dueMillis, ++timerSequence);
-        timers.put(key, new Timer(kind, c, generation, ref));
-        c.timers.add(key);
+        Timer t = new Timer(kind, c, generation, ref, dueMillis, ++timerSequence);
+        timers.add(t);
+        c.timers.add(t);
     }
 
     /** Drops a contact's pending timers: they would fire for nothing, and would keep a closed contact in memory. */
     private void cancelTimers(ContactState c) {
-        for (Timer.Key key : c.timers) {
-            timers.remove(key);
+        for (Timer t : c.timers) {
+            timers.remove(t);
         }
         c.timers.clear();
     }
@@ -660,8 +684,8 @@ public final class RoutingEngine {
     /** Routes a contact that has its queue: after-hours handling, then the customer's own agent, then the queue. */
     private void route(ContactState c, String preferredId, String preferredWhy) {
         BusinessHours h = c.queue.hours() == null ? null : hours.get(c.queue.hours());
-        if (h != null && !h.isOpen(Instant.ofEpochMilli(nowMillis))) {
-            Optional<Instant> opens = h.nextOpening(Instant.ofEpochMilli(nowMillis));
+        if (h != null && !h.isOpen(now)) {
+            Optional<Instant> opens = h.nextOpening(now);
             if (opens.isPresent()) {
                 c.status = ContactStatus.SCHEDULED;
                 c.dueAt = opens.get();
@@ -700,7 +724,7 @@ public final class RoutingEngine {
         c.targetSinceMillis = nowMillis;
         c.waitGeneration++;
         c.targetGeneration++;
-        c.excluded.clear();
+        c.clearExclusions();
         c.requirement = baseRequirement(c);
         if (withTargets) {
             long target = c.queue.responseTarget(c.channel).toMillis();
@@ -714,17 +738,34 @@ public final class RoutingEngine {
         List<EscalationStep> steps = c.queue.escalation();
         Duration target = c.queue.responseTarget(c.channel);
         for (int i = 0; i < steps.size(); i++) {
-            long due = c.targetSinceMillis + steps.get(i).delay(target).toMillis();
+            long due = c.targetSinceMillis + steps.get(i).delayMillis(target);
             if (!futureOnly || due > nowMillis) {
                 schedule(Timer.Kind.ESCALATION, c, due, c.targetGeneration, Integer.toString(i));
             }
         }
     }
 
+    /** The queue's requirement with the rule's extra skills: one shared instance per queue, skills, channel, language. */
     private Requirement baseRequirement(ContactState c) {
-        Map<String, Integer> skills = new java.util.TreeMap<>(c.queue.skills());
-        c.extraSkills.forEach((s, l) -> skills.merge(s, l, Math::max));
-        return new Requirement(c.channel, skills, c.queue.matchLanguage() ? c.language : null);
+        String language = c.queue.matchLanguage() ? c.language : null;
+        BaseRequirementKey key = new BaseRequirementKey(c.queue.id(), c.extraSkills, c.channel, language);
+        Requirement r = baseRequirements.get(key);
+        if (r == null) {
+            Map<String, Integer> skills = new TreeMap<>(c.queue.skills());
+            c.extraSkills.forEach((s, l) -> skills.merge(s, l, Math::max));
+            r = canonical(new Requirement(c.channel, skills, language));
+            baseRequirements.put(key, r);
+        }
+        return r;
+    }
+
+    /**
+     * The one instance of an equal requirement. Contacts, lists and indexes share it, so the lookups keyed by
+     * requirement compare by identity instead of comparing skill maps.
+     */
+    private Requirement canonical(Requirement r) {
+        Requirement known = requirements.putIfAbsent(r, r);
+        return known != null ? known : r;
     }
 
     /** Offers a waiting contact to the best agent able to take it, or puts it in its waiting list. */
@@ -739,7 +780,7 @@ public final class RoutingEngine {
             return;
         }
         waitInList(c);
-        if (!c.excluded.isEmpty()) {
+        if (c.hasExclusions()) {
             schedule(Timer.Kind.CYCLE_RESET, c, nowMillis + settings.offerRetryAfter().toMillis(), 0, null);
         }
     }
@@ -748,19 +789,26 @@ public final class RoutingEngine {
     private Pick findAgent(ContactState c) {
         SelectionStrategy strategy = c.queue.strategy();
         AgentIndex index = index(c.requirement, strategy);
-        List<Explanation.Candidate> candidates = null;
+        List<Explanation.Candidate> declined = null;
         for (AgentIndex.Entry e : index.entries) {
-            if (candidates == null) {
-                candidates = new ArrayList<>(MAX_CANDIDATES);
-            }
-            if (c.excluded.contains(e.agentId())) {
-                if (candidates.size() < MAX_CANDIDATES - 1) {
-                    candidates.add(new Explanation.Candidate(e.agentId(), e.primary(), "declined or missed it in this cycle"));
+            if (c.excludes(e.agentId())) {
+                if (declined == null) {
+                    declined = new ArrayList<>(MAX_CANDIDATES);
+                }
+                if (declined.size() < MAX_CANDIDATES - 1) {
+                    declined.add(new Explanation.Candidate(e.agentId(), e.primary(), "declined or missed it in this cycle"));
                 }
                 continue;
             }
-            candidates.add(new Explanation.Candidate(e.agentId(), e.primary(), "chosen"));
-            return new Pick(agents.get(e.agentId()), new Explanation(c.ruleId, c.queue.id(), strategy,
+            Explanation.Candidate chosen = new Explanation.Candidate(e.agentId(), e.primary(), "chosen");
+            List<Explanation.Candidate> candidates;
+            if (declined == null) {
+                candidates = List.of(chosen);
+            } else {
+                declined.add(chosen);
+                candidates = declined;
+            }
+            return new Pick(e.agent(), new Explanation(c.ruleId, c.queue.id(), strategy,
                     index.description, index.entries.size(), candidates));
         }
         return null;
@@ -781,22 +829,20 @@ public final class RoutingEngine {
             if (best == null) {
                 WaitingList.Entry bestEntry = null;
                 long bestEffective = 0;
-                for (Requirement req : a.requirements) {
-                    if (!a.canTake(req.channel())) {
+                for (int r = 0; r < a.requirements.size(); r++) {
+                    if (!a.canTake(a.requirements.get(r).channel())) {
                         continue;
                     }
-                    for (WaitingList list : listsByRequirement.getOrDefault(req, List.of())) {
-                        for (WaitingList.Entry e : list.entries) {
-                            if (e.contact().excluded.contains(a.id())) {
-                                continue;
-                            }
-                            long effective = list.effective(e, nowMillis);
-                            if (bestEntry == null || effective > bestEffective
-                                    || (effective == bestEffective && e.sequence() < bestEntry.sequence())) {
-                                bestEntry = e;
-                                bestEffective = effective;
-                            }
-                            break;
+                    for (WaitingList list : a.waitingLists.get(r)) {
+                        WaitingList.Entry e = list.firstFor(a.id());
+                        if (e == null) {
+                            continue;
+                        }
+                        long effective = list.effective(e, nowMillis);
+                        if (bestEntry == null || effective > bestEffective
+                                || (effective == bestEffective && e.sequence() < bestEntry.sequence())) {
+                            bestEntry = e;
+                            bestEffective = effective;
                         }
                     }
                 }
@@ -857,10 +903,10 @@ public final class RoutingEngine {
             index(c.requirement, c.queue.strategy());
             list = new WaitingList(c.queue, c.requirement);
             waitingLists.put(key, list);
-            listsByRequirement.computeIfAbsent(c.requirement, r -> new ArrayList<>()).add(list);
+            listsOf(c.requirement).add(list);
         }
         WaitingList.Entry e = list.entryFor(c, ++waitSequence);
-        list.entries.add(e);
+        list.add(e);
         c.waitingList = list;
         c.waitingEntry = e;
         c.status = ContactStatus.WAITING;
@@ -883,7 +929,7 @@ public final class RoutingEngine {
 
     private void removeFromWaiting(ContactState c) {
         if (c.waitingList != null) {
-            c.waitingList.entries.remove(c.waitingEntry);
+            c.waitingList.remove(c.waitingEntry);
             waitingCounts.get(c.waitingList.queue.id())[c.channel.ordinal()]--;
             c.waitingList = null;
             c.waitingEntry = null;
@@ -901,13 +947,13 @@ public final class RoutingEngine {
         reindex(owner);
         long handled = nowMillis - c.assignedAtMillis;
         handleTimeMillis.merge(c.queue.id(), handled, (old, sample) -> old + (sample - old) / 5);
-        lastAgents.put(c.customerKey, new LastAgent(owner.id(), nowMillis));
+        c.lastAgent.set(owner.id(), nowMillis);
         close(c, ContactStatus.CLOSED);
         emit(new Draft(DecisionType.WRAPPED_UP, c).agent(owner).text(disposition));
     }
 
     private void scheduleFollowUp(ContactState origin, Instant at, String note) {
-        ContactState f = new ContactState(origin.id + ".f" + (++origin.followUps), origin.channel, null,
+        ContactState f = new ContactState(origin.id + ".f" + (++origin.followUps), origin.channel,
                 origin.customerKey, origin.language, origin.tier, origin.id);
         f.queue = origin.queue;
         f.ruleId = origin.ruleId;
@@ -915,9 +961,10 @@ public final class RoutingEngine {
         f.followUpAgentId = origin.owner.id();
         f.followUpNote = note;
         f.customer = origin.customer;
+        f.lastAgent = origin.lastAgent;
         f.subject = origin.subject;
         f.status = ContactStatus.SCHEDULED;
-        f.dueAt = at.toEpochMilli() < nowMillis ? Instant.ofEpochMilli(nowMillis) : at;
+        f.dueAt = at.toEpochMilli() < nowMillis ? now : at;
         contacts.put(f.id, f);
         schedule(Timer.Kind.DUE, f, f.dueAt.toEpochMilli(), 0, null);
         emit(new Draft(DecisionType.FOLLOW_UP_SCHEDULED, f).agent(origin.owner).due(f.dueAt).text(note).introduce()
@@ -928,8 +975,8 @@ public final class RoutingEngine {
         c.status = terminal;
         cancelTimers(c);
         contacts.remove(c.id);
-        if (c.conversationKey != null) {
-            openByConversation.remove(c.conversationKey, c);
+        if (c.originContactId == null) {
+            openOn(c.channel).remove(c.conversation, c);
         }
         closedContacts.put(c.id, nowMillis);
     }
@@ -960,12 +1007,14 @@ public final class RoutingEngine {
             indexes.put(key, index);
             for (AgentState a : agents.values()) {
                 if (requirement.satisfiedBy(a.agent)) {
-                    a.indexes.add(index);
-                    a.requirements.add(requirement);
+                    int i = a.join(index);
+                    if (!a.requirements.contains(requirement)) {
+                        a.requirements.add(requirement);
+                        a.waitingLists.add(listsOf(requirement));
+                    }
                     if (a.canTake(requirement.channel())) {
-                        AgentIndex.Entry e = index.entryFor(a);
-                        index.entries.add(e);
-                        a.entries.put(index, e);
+                        a.entries[i] = index.entryFor(a, a.skillScores[i]);
+                        index.entries.add(a.entries[i]);
                     }
                 }
             }
@@ -973,16 +1022,30 @@ public final class RoutingEngine {
         return index;
     }
 
+    /** The waiting lists of a requirement, in creation order: one list object per requirement, shared with agents. */
+    private List<WaitingList> listsOf(Requirement requirement) {
+        return listsByRequirement.computeIfAbsent(requirement, r -> new ArrayList<>());
+    }
+
+    /** Ranks every agent by id, for the indexes' tie-break; the indexes are rebuilt after. */
+    private void rankAgentIds() {
+        List<AgentState> byId = new ArrayList<>(agents.values());
+        byId.sort((x, y) -> x.id().compareTo(y.id()));
+        for (int i = 0; i < byId.size(); i++) {
+            byId.get(i).idRank = i;
+        }
+    }
+
     private void reindex(AgentState a) {
-        for (AgentIndex index : a.indexes) {
-            AgentIndex.Entry old = a.entries.remove(index);
-            if (old != null) {
-                index.entries.remove(old);
+        for (int i = 0; i < a.indexCount; i++) {
+            AgentIndex index = a.indexes[i];
+            if (a.entries[i] != null) {
+                index.entries.remove(a.entries[i]);
+                a.entries[i] = null;
             }
             if (a.canTake(index.requirement.channel())) {
-                AgentIndex.Entry e = index.entryFor(a);
-                index.entries.add(e);
-                a.entries.put(index, e);
+                a.entries[i] = index.entryFor(a, a.skillScores[i]);
+                index.entries.add(a.entries[i]);
             }
         }
     }
@@ -1026,8 +1089,9 @@ public final class RoutingEngine {
         for (CustomerProfile p : cfg.customers()) {
             String key = p.identities().get(0).key();
             profiles.put(key, p);
+            CustomerLink link = linkTo(key);
             for (Identity id : p.identities()) {
-                customerKeyByIdentity.put(id.key(), key);
+                customerByIdentity.put(id.key(), link);
             }
         }
         Map<String, Agent> configured = cfg.agentsById();
@@ -1067,14 +1131,15 @@ public final class RoutingEngine {
         }
         waiting.sort((x, y) -> Long.compare(x.waitingEntry.sequence(), y.waitingEntry.sequence()));
         indexes.clear();
+        requirements.clear();
+        baseRequirements.clear();
+        rankAgentIds();
         waitingLists.clear();
         listsByRequirement.clear();
         waitingCounts.clear();
         staffedSlots.clear();
         for (AgentState a : agents.values()) {
-            a.indexes.clear();
-            a.entries.clear();
-            a.requirements.clear();
+            a.leaveIndexes();
             if (a.configured && a.presence != Presence.OFFLINE) {
                 countStaffing(a, 1);
             }
@@ -1120,7 +1185,7 @@ public final class RoutingEngine {
     private ContactState ownedBy(String agentId, String contactId) {
         ContactState c = contacts.get(contactId);
         if (c == null) {
-            boolean closed = closedContacts.containsKey(contactId);
+            boolean closed = closedContacts.contains(contactId);
             refuse(closed ? RefusalReason.CONTACT_CLOSED : RefusalReason.UNKNOWN_CONTACT, contactId, agentId,
                     closed ? "contact " + contactId + " is already closed" : "no open contact " + contactId);
             return null;
@@ -1154,6 +1219,7 @@ public final class RoutingEngine {
     }
 
     private RoutingRule matchRule(ContactState c, InboundContact m) {
+        String haystack = null;
         for (RoutingRule r : config.rules()) {
             Queue q = queues.get(r.queue());
             if (q == null || !q.channels().contains(c.channel)) {
@@ -1172,17 +1238,22 @@ public final class RoutingEngine {
             if (!r.tiers().isEmpty() && (c.tier == null || !r.tiers().contains(c.tier))) {
                 continue;
             }
-            if (!r.keywords().isEmpty() && !containsKeyword(m, r.keywords())) {
-                continue;
+            if (!r.keywords().isEmpty()) {
+                if (haystack == null) {
+                    haystack = ((m.subject() == null ? "" : m.subject()) + ' ' + (m.text() == null ? "" : m.text()))
+                            .toLowerCase(java.util.Locale.ROOT);
+                }
+                if (!containsKeyword(haystack, r.keywords())) {
+                    continue;
+                }
             }
             return r;
         }
         return null;
     }
 
-    private static boolean containsKeyword(InboundContact m, List<String> keywords) {
-        String haystack = ((m.subject() == null ? "" : m.subject()) + ' ' + (m.text() == null ? "" : m.text()))
-                .toLowerCase(java.util.Locale.ROOT);
+    /** Whether the lower-cased subject and text contain one of the keywords as a whole word. */
+    private static boolean containsKeyword(String haystack, List<String> keywords) {
         for (String k : keywords) {
             int at = haystack.indexOf(k);
             while (at >= 0) {
@@ -1207,22 +1278,43 @@ public final class RoutingEngine {
         return null;
     }
 
-    /** The customer key: the key already linked to any of the identities, else the first identity's own key. */
-    private String resolveCustomer(Customer customer) {
-        String key = null;
-        for (Identity id : customer.identities()) {
-            key = customerKeyByIdentity.get(id.key());
-            if (key != null) {
-                break;
+    /** The customer: the one already linked to any of the identities, else the first identity's own key. */
+    private CustomerLink resolveCustomer(Customer customer) {
+        List<Identity> identities = customer.identities();
+        String[] identityKeys = new String[identities.size()];
+        CustomerLink link = null;
+        int linkedAt = -1;
+        for (int i = 0; i < identityKeys.length; i++) {
+            identityKeys[i] = identities.get(i).key();
+            if (link == null) {
+                link = customerByIdentity.get(identityKeys[i]);
+                linkedAt = i;
             }
         }
-        if (key == null) {
-            key = customer.primary().key();
+        if (link == null) {
+            link = linkTo(identityKeys[0]);
+            linkedAt = -1;
         }
-        for (Identity id : customer.identities()) {
-            customerKeyByIdentity.putIfAbsent(id.key(), key);
+        for (int i = 0; i < identityKeys.length; i++) {
+            if (i != linkedAt) {
+                customerByIdentity.putIfAbsent(identityKeys[i], link);
+            }
         }
-        return key;
+        return link;
+    }
+
+    private CustomerLink linkTo(String customerKey) {
+        return new CustomerLink(customerKey, lastAgents.computeIfAbsent(customerKey, k -> new LastAgent()));
+    }
+
+    /** channel:conversation, how messages name a customer thread. */
+    private static String conversationKey(Channel channel, String conversation) {
+        return channel.wireName() + ':' + conversation;
+    }
+
+    /** The open contacts of customer threads on a channel, by conversation. */
+    private Map<String, ContactState> openOn(Channel channel) {
+        return openByConversation.computeIfAbsent(channel, ch -> new HashMap<>());
     }
 
     /** A short, URL-safe contact id derived from the opening event's id, so a replay derives the same id. */
@@ -1237,7 +1329,7 @@ public final class RoutingEngine {
         h ^= h >>> 33;
         String id = "c-" + Long.toString(h >>> 1, 36);
         String unique = id;
-        for (int n = 2; contacts.containsKey(unique) || closedContacts.containsKey(unique); n++) {
+        for (int n = 2; contacts.containsKey(unique) || closedContacts.contains(unique); n++) {
             unique = id + "-" + n;
         }
         return unique;
@@ -1245,25 +1337,18 @@ public final class RoutingEngine {
 
     private boolean rememberEvent(String eventId) {
         long horizon = nowMillis - settings.duplicateWindow().toMillis();
-        prune(seenEvents, horizon);
-        prune(closedContacts, horizon);
-        return seenEvents.putIfAbsent(eventId, nowMillis) == null;
-    }
-
-    private static void prune(LinkedHashMap<String, Long> byTime, long horizon) {
-        Iterator<Long> it = byTime.values().iterator();
-        while (it.hasNext() && it.next() < horizon) {
-            it.remove();
-        }
+        seenEvents.forgetBefore(horizon);
+        closedContacts.forgetBefore(horizon);
+        return seenEvents.addIfAbsent(eventId, nowMillis);
     }
 
     private String contactOf(EventData data) {
         if (data instanceof InboundContact m) {
-            ContactState c = openByConversation.get(m.channel().wireName() + ':' + m.conversation());
+            ContactState c = openOn(m.channel()).get(m.conversation());
             return c == null ? null : c.id;
         }
         if (data instanceof CustomerLeft l) {
-            ContactState c = openByConversation.get(l.channel().wireName() + ':' + l.conversation());
+            ContactState c = openOn(l.channel()).get(l.conversation());
             return c == null ? null : c.id;
         }
         return contactIdIn(data);
@@ -1307,6 +1392,7 @@ public final class RoutingEngine {
         long t = now.toEpochMilli();
         if (t > nowMillis) {
             nowMillis = t;
+            this.now = Instant.ofEpochMilli(t);
         }
         out = new ArrayList<>();
     }
@@ -1327,7 +1413,7 @@ public final class RoutingEngine {
             id = domain + "/engine/" + (sequence + 1);
         }
         ContactState c = d.contact;
-        out.add(new RoutingDecision(id, ++sequence, d.contactId, Instant.ofEpochMilli(nowMillis), config.version(),
+        out.add(new RoutingDecision(id, ++sequence, d.contactId, now, config.version(),
                 d.type, c == null ? null : c.customerKey, d.introduce ? c.customer : null,
                 d.introduce ? c.subject : null, c == null ? null : c.channel, c == null ? null : c.conversation,
                 c == null ? null : c.endpoint,
@@ -1470,8 +1556,8 @@ public final class RoutingEngine {
                 }
             }
             check(a.exclusiveLoad == exclusive, a.id() + " exclusive load");
-            for (AgentIndex index : a.indexes) {
-                check(a.entries.containsKey(index) == a.canTake(index.requirement.channel()), a.id() + " index membership");
+            for (int i = 0; i < a.indexCount; i++) {
+                check((a.entries[i] != null) == a.canTake(a.indexes[i].requirement.channel()), a.id() + " index membership");
             }
         }
         for (WaitingList list : waitingLists.values()) {
@@ -1481,7 +1567,7 @@ public final class RoutingEngine {
                 // Nobody able to take it may stand idle, except agents it excludes.
                 AgentIndex index = indexes.get(new IndexKey(list.requirement, list.queue.strategy()));
                 for (AgentIndex.Entry ae : index.entries) {
-                    check(e.contact().excluded.contains(ae.agentId()), e.contact().id + " waits while "
+                    check(e.contact().excludes(ae.agentId()), e.contact().id + " waits while "
                             + ae.agentId() + " could take it");
                 }
             }

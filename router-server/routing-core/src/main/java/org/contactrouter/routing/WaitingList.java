@@ -21,11 +21,47 @@ final class WaitingList {
 
     final Queue queue;
     final Requirement requirement;
+    /** Read directly only to go through all entries; changes go through {@link #add} and {@link #remove}. */
     final TreeSet<Entry> entries = new TreeSet<>();
+    /**
+     * The first entry, or null when not known: every freed agent looks at the head of each list they can serve, and
+     * this saves walking the tree down to it each time. Set on the first look, dropped when the head leaves.
+     */
+    private Entry head;
 
     WaitingList(Queue queue, Requirement requirement) {
         this.queue = queue;
         this.requirement = requirement;
+    }
+
+    void add(Entry e) {
+        entries.add(e);
+        if (head != null && e.compareTo(head) < 0) {
+            head = e;
+        }
+    }
+
+    void remove(Entry e) {
+        entries.remove(e);
+        if (e == head) {
+            head = null;
+        }
+    }
+
+    /** The first entry whose contact the agent did not decline or miss in this cycle, or null. */
+    Entry firstFor(String agentId) {
+        if (head == null && !entries.isEmpty()) {
+            head = entries.first();
+        }
+        if (head == null || !head.contact().excludes(agentId)) {
+            return head;
+        }
+        for (Entry e : entries.tailSet(head, false)) {
+            if (!e.contact().excludes(agentId)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     Entry entryFor(ContactState c, long sequence) {
