@@ -355,8 +355,8 @@ class ChatConversationTest {
 
         f.clock.advance(Duration.ofMinutes(30));
         f.chat.sweep();
-        Thread.sleep(200);
-        assertThat(f.publisher.events()).hasSize(3);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(() -> f.publisher.events().size() == 3);
     }
 
     @Test
@@ -376,8 +376,9 @@ class ChatConversationTest {
         });
         await().atMost(Duration.ofSeconds(5)).until(() -> f.publisher.events().size() == 2);
         assertThat(f.publisher.events().get(1).data()).isEqualTo(new CustomerLeft(Channel.CHAT, s, "chat-abandoned"));
-        Thread.sleep(300);
-        assertThat(f.publisher.events()).as("the silent visitor never opened a contact").hasSize(2);
+        // the silent visitor never opened a contact, so nothing more is published
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .until(() -> f.publisher.events().size() == 2);
     }
 
     @Test
@@ -392,8 +393,8 @@ class ChatConversationTest {
             tab.send(ChatClient.frame("end"));
             tab.expect("ended");
         }
-        Thread.sleep(300);
-        assertThat(f.publisher.events()).hasSize(1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .until(() -> f.publisher.events().size() == 1);
         f.publisher.failing(false);
         await().atMost(Duration.ofSeconds(5)).until(() -> f.publisher.events().size() == 2);
         assertThat(f.publisher.events().get(1).id()).isEqualTo("chat:" + s + ":1:left");

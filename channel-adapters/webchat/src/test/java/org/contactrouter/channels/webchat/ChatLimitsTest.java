@@ -1,6 +1,7 @@
 package org.contactrouter.channels.webchat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
@@ -124,8 +125,7 @@ class ChatLimitsTest {
                 Duration.ofMillis(600), null, 0));
         try (ChatClient tab = f.tab()) {
             tab.hello(null);
-            Thread.sleep(1_500);
-            assertThat(tab.closed).isNotDone();
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(2)).until(() -> !tab.closed.isDone());
             tab.message(1, "still here");
             assertThat(tab.expect("ack").get("seq").asLong()).isEqualTo(1);
         }
