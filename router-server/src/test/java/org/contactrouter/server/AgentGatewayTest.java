@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.contactrouter.server.agent.Passwords;
@@ -77,10 +76,11 @@ class AgentGatewayTest {
         assertThat(login.statusCode()).isEqualTo(200);
         String token = ServerClient.JSON.readTree(login.body()).path("token").asText();
 
-        LinkedBlockingQueue<JsonNode> feed = new LinkedBlockingQueue<>();
+        ServerClient.JsonFrames listener = new ServerClient.JsonFrames();
+        LinkedBlockingQueue<JsonNode> feed = listener.frames;
         WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + client.uri("/").getPort() + "/agent/ws?token=" + token),
-                        new Feed(feed)).get(10, TimeUnit.SECONDS);
+                        listener).get(10, TimeUnit.SECONDS);
         open.add(0, () -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
         assertThat(next(feed, "welcome").path("agentId").asText()).isEqualTo("ann");
 
@@ -171,7 +171,7 @@ class AgentGatewayTest {
             b.header("Origin", origin);
         }
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
-                b.buildAsync(URI.create(uri), new Feed(new LinkedBlockingQueue<>())).get(10, TimeUnit.SECONDS));
+                b.buildAsync(URI.create(uri), new ServerClient.JsonFrames()).get(10, TimeUnit.SECONDS));
         assertThat(failure).hasCauseInstanceOf(WebSocketHandshakeException.class);
         return ((WebSocketHandshakeException) failure.getCause()).getResponse().statusCode();
     }
@@ -193,30 +193,5 @@ class AgentGatewayTest {
         assertThat(f).as("a '" + type + "' frame").isNotNull();
         assertThat(f.path("type").asText()).isEqualTo(type);
         return f;
-    }
-
-    /** Collects text frames as JSON. */
-    private static final class Feed implements WebSocket.Listener {
-        private final LinkedBlockingQueue<JsonNode> frames;
-        private final StringBuilder partial = new StringBuilder();
-
-        Feed(LinkedBlockingQueue<JsonNode> frames) {
-            this.frames = frames;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    frames.add(ServerClient.JSON.readTree(partial.toString()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
     }
 }

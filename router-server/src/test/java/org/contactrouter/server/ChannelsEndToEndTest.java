@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -207,10 +206,11 @@ class ChannelsEndToEndTest {
                     enabled: true
                     widgetId: website
                 """);
-        LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        ServerClient.JsonFrames listener = new ServerClient.JsonFrames();
+        LinkedBlockingQueue<JsonNode> frames = listener.frames;
         String origin = "http://127.0.0.1:" + client.uri("/").getPort();
         WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin)
-                .buildAsync(URI.create(origin.replace("http", "ws") + "/chat/ws"), new Frames(frames))
+                .buildAsync(URI.create(origin.replace("http", "ws") + "/chat/ws"), listener)
                 .get(10, TimeUnit.SECONDS);
         open.add(0, () -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
 
@@ -230,7 +230,7 @@ class ChannelsEndToEndTest {
         // The web chat's origin check: another site may not open the socket.
         assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Origin", "https://evil.example")
-                .buildAsync(URI.create(origin.replace("http", "ws") + "/chat/ws"), new Frames(frames))
+                .buildAsync(URI.create(origin.replace("http", "ws") + "/chat/ws"), new ServerClient.JsonFrames())
                 .get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
@@ -276,30 +276,5 @@ class ChannelsEndToEndTest {
             }
         }
         throw new AssertionError("no '" + type + "' frame within 20 s");
-    }
-
-    /** Collects text frames as JSON. */
-    private static final class Frames implements WebSocket.Listener {
-        private final LinkedBlockingQueue<JsonNode> frames;
-        private final StringBuilder partial = new StringBuilder();
-
-        Frames(LinkedBlockingQueue<JsonNode> frames) {
-            this.frames = frames;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    frames.add(ServerClient.JSON.readTree(partial.toString()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
     }
 }

@@ -103,6 +103,28 @@ final class ServerClient {
         return out;
     }
 
+    /** Collects a WebSocket's text frames as JSON, for the chat and agent feed tests. */
+    static final class JsonFrames implements java.net.http.WebSocket.Listener {
+        final java.util.concurrent.LinkedBlockingQueue<JsonNode> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                              boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    frames.add(JSON.readTree(partial.toString()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+    }
+
     /** The committed messages.out records of one contact, in order. */
     List<OutboundMessage> outbound(String contactId) {
         Properties p = new Properties();
