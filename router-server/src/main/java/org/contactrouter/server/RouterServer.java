@@ -75,6 +75,7 @@ public final class RouterServer implements AutoCloseable {
     private Ledger ledger;
     private HttpServer http;
     private ChannelRuntime channels;
+    private FloorBoard floors;
     private List<Route> routes = List.of();
     private volatile String configVersion;
     private volatile Map<String, String> passwords = Map.of();
@@ -145,8 +146,18 @@ public final class RouterServer implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         closeInOrder.add(0, metrics::close);
         RoutingMetrics routingMetrics = new RoutingMetrics(metrics);
+        FloorBoard floors = new FloorBoard(producer);
         loop = new RoutingLoop(bootstrapServers, settings.instanceId(), clock, snapshot, routingMetrics::committed,
-                metrics);
+                metrics, floors::publish);
+        ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+                KafkaTopics.OPS_FLOOR, value -> value, List.of(floors::read), clock, null);
+        Thread floorThread = new Thread(floorFeed, "floor-feed");
+        floorThread.start();
+        closeInOrder.add(0, () -> {
+            floorFeed.close();
+            floorThread.join(TimeUnit.SECONDS.toMillis(10));
+        });
+        this.floors = floors;
         Thread routing = new Thread(loop, "routing-loop");
         routing.start();
         closeInOrder.add(0, () -> {
@@ -235,7 +246,7 @@ public final class RouterServer implements AutoCloseable {
         routes.addAll(api.routes());
         routes.addAll(channels.routes());
         routes.addAll(agents.routes());
-        routes.add(Route.get("/api/ops/floor", r -> HttpResponse.ok(loop.floor())));
+        routes.add(Route.get("/api/ops/floor", r -> HttpResponse.ok(floors.merged(clock.instant()))));
         routes.add(Route.get("/api/ops/decisions", r -> HttpResponse.ok(decisionsJson(recent.newestFirst()))));
         routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
         routes.addAll(WebPages.routes());
@@ -256,7 +267,7 @@ public final class RouterServer implements AutoCloseable {
 
     /** What the router knows of one agent now, from the last floor: their row, offers and contacts. */
     private Map<String, Object> agentState(String agentId) {
-        RoutingLoop.Floor floor = loop.floor();
+        RoutingLoop.Floor floor = floors.merged(clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("agentId", agentId);
         out.put("at", floor.at().toString());

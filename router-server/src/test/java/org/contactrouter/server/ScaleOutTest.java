@@ -54,6 +54,20 @@ class ScaleOutTest {
         }
     }
 
+    /** The domains whose agents are available on the instance's /api/ops/floor. */
+    private static Set<String> floorDomains(RouterProcess router) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(router.http().resolve("/api/ops/floor")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Set<String> out = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode agent : ServerClient.JSON.readTree(r.body()).path("agents")) {
+            if (agent.path("presence").asText().equals("available")) {
+                out.add(agent.path("domain").asText());
+            }
+        }
+        return out;
+    }
+
     @Test
     void twoInstancesShareThePartitionsAndOneTakesOverWhenTheOtherDies() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
@@ -76,6 +90,12 @@ class ScaleOutTest {
         open.add(0, agents);
         agents.connect(kafka.bootstrapServers());
         agents.available(domains);
+        // Each instance shares its partitions' floor: the supervisor view of either shows every domain's agents.
+        for (RouterProcess router : List.of(a, b)) {
+            await("the floor of every domain at " + router).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> floorDomains(router).containsAll(domains));
+        }
 
         List<String> ids = IntStream.rangeClosed(1, CONTACTS).mapToObj(i -> "s-" + i).toList();
         Map<String, String> domainOf = new HashMap<>();

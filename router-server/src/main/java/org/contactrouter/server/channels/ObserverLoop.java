@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * agents' desktops connected here and the agent actions waiting for their outcome. Every instance reads every
  * partition (no group), because the socket or request may be on any of them.
  *
- * <p>It starts {@code lookback} before now. Observers are called on this thread and must be quick; one that throws
+ * <p>It starts {@code lookback} before now, or at the beginning when that is null (a compacted topic). Observers are called on this thread and must be quick; one that throws
  * is logged and the others still see the record. A record the reader cannot read is skipped.
  *
  * @param <T> what the records are
@@ -75,14 +75,18 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
             List<TopicPartition> partitions = c.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(partitions);
-            long from = clock.millis() - lookback.toMillis();
-            Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(tp -> times.put(tp, from));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = c.offsetsForTimes(times);
             Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-            for (TopicPartition tp : partitions) {
-                OffsetAndTimestamp at = offsets.get(tp);
-                c.seek(tp, at != null ? at.offset() : ends.get(tp));
+            if (lookback == null) {
+                c.seekToBeginning(partitions);
+            } else {
+                long from = Math.max(0, clock.millis() - lookback.toMillis());
+                Map<TopicPartition, Long> times = new HashMap<>();
+                partitions.forEach(tp -> times.put(tp, from));
+                Map<TopicPartition, OffsetAndTimestamp> offsets = c.offsetsForTimes(times);
+                for (TopicPartition tp : partitions) {
+                    OffsetAndTimestamp at = offsets.get(tp);
+                    c.seek(tp, at != null ? at.offset() : ends.get(tp));
+                }
             }
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {

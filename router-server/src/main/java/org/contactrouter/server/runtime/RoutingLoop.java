@@ -1,26 +1,29 @@
 package org.contactrouter.server.runtime;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,10 +53,10 @@ import org.contactrouter.config.ConfigLoader;
 import org.contactrouter.config.ConfigSnapshot;
 import org.contactrouter.events.ContactEventJson;
 import org.contactrouter.events.InvalidEventException;
-import org.contactrouter.routing.RoutingConfig;
-import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.events.OutboundMessage;
 import org.contactrouter.events.OutboundMessageJson;
+import org.contactrouter.routing.RoutingConfig;
+import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.routing.RoutingEngine;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.kafka.KafkaTopics;
@@ -94,7 +97,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final MultiGauge queueWaiting;
     private final MultiGauge queueOldestWait;
     private Instant queuesMeasuredAt = Instant.EPOCH;
-    private volatile Floor floor = new Floor(Instant.EPOCH, List.of(), List.of(), List.of());
+    private final Map<Integer, Floor> floorsHandedOn = new HashMap<>();
+    private final BiConsumer<Integer, Floor> onFloor;
     private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile boolean ready;
@@ -124,9 +128,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
      * @param localConfig      the config this instance starts with, for domains whose journal has none yet
      * @param onCommitted      told the decisions of every committed transaction (metrics, live views)
      * @param metrics          where decision latency, queue gauges and the consumer's Kafka metrics go
+     * @param onFloor          told each partition's floor when it changed (on the routing thread: be quick)
      */
     public RoutingLoop(String bootstrapServers, String instanceId, Clock clock, ConfigSnapshot localConfig,
-                       Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics) {
+                       Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics,
+                       BiConsumer<Integer, Floor> onFloor) {
+        this.onFloor = onFloor;
         this.bootstrapServers = bootstrapServers;
         this.instanceId = instanceId;
         this.clock = clock;
@@ -144,11 +151,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * The floor as this instance's engines saw it at {@code at}: every queue and agent of the domains it routes, for
-     * the supervisor view. Taken on the routing thread at most once a second while there is traffic.
+     * One partition's floor as its engines saw it at {@code at}: every queue, agent and open contact of its domains,
+     * for the desktop and the supervisor view. Taken on the routing thread at most once a second, and handed on
+     * only when it changed, so an instance can share it with the others through a compacted topic.
      *
-     * @param at     when it was taken
-     * @param queues per domain and queue: waiting contacts, oldest wait, estimated waits
+     * @param at       when it was taken
+     * @param queues   per domain and queue: waiting contacts, since when the oldest waits, estimated waits
      * @param agents   per domain and agent: presence, load per channel, contacts handled
      * @param contacts open contacts: status, channel, customer, queue, owner, open offer
      */
@@ -156,9 +164,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                         List<Map<String, Object>> contacts) {
     }
 
-    /** The last floor taken; empty lists before the first. */
-    public Floor floor() {
-        return floor;
+    /** Floors are equal when their rows are: the time they were taken does not count. */
+    private static boolean sameRows(Floor a, Floor b) {
+        return a != null && a.queues().equals(b.queues()) && a.agents().equals(b.agents())
+                && a.contacts().equals(b.contacts());
     }
 
     /** True once the loop has joined the consumer group and restored the partitions it was given. */
@@ -272,20 +281,20 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     }
 
     private void takeFloor(Instant now) {
-        List<Map<String, Object>> queues = new ArrayList<>();
-        List<Map<String, Object>> agents = new ArrayList<>();
-        List<Map<String, Object>> contacts = new ArrayList<>();
         for (PartitionState ps : partitions.values()) {
+            List<Map<String, Object>> queues = new ArrayList<>();
+            List<Map<String, Object>> agents = new ArrayList<>();
+            List<Map<String, Object>> contacts = new ArrayList<>();
             ps.domains.forEach((domain, d) -> {
                 for (var q : d.engine.config().queues()) {
                     d.engine.queue(q.id()).ifPresent(view -> {
-                        Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        Map<String, Object> row = new LinkedHashMap<>();
                         row.put("domain", domain);
                         row.put("queue", view.id());
                         row.put("name", view.name());
                         row.put("waiting", view.waiting());
-                        row.put("oldestWaitSeconds", view.oldestWaitSince() == null ? 0
-                                : Duration.between(view.oldestWaitSince(), now).toSeconds());
+                        row.put("oldestWaitSince", view.oldestWaitSince() == null ? null
+                                : view.oldestWaitSince().toString());
                         Map<String, Long> estimated = new TreeMap<>();
                         view.estimatedWait().forEach((ch, w) -> estimated.put(ch.wireName(), w.toSeconds()));
                         row.put("estimatedWaitSeconds", estimated);
@@ -293,7 +302,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                     });
                 }
                 d.engine.agents().forEach(a -> {
-                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    Map<String, Object> row = new LinkedHashMap<>();
                     row.put("domain", domain);
                     row.put("agent", a.id());
                     row.put("name", a.name());
@@ -305,10 +314,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                     agents.add(row);
                 });
                 d.engine.openContacts().forEach(c -> {
-                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    Map<String, Object> row = new LinkedHashMap<>();
                     row.put("domain", domain);
                     row.put("contactId", c.id());
-                    row.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                    row.put("status", c.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
                     row.put("channel", c.channel().wireName());
                     row.put("customerKey", c.customerKey());
                     row.put("queue", c.queueId());
@@ -320,8 +329,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                     contacts.add(row);
                 });
             });
+            Floor taken = new Floor(now, queues, agents, contacts);
+            if (!sameRows(floorsHandedOn.get(ps.partition), taken)) {
+                floorsHandedOn.put(ps.partition, taken);
+                onFloor.accept(ps.partition, taken);
+            }
         }
-        floor = new Floor(now, List.copyOf(queues), List.copyOf(agents), java.util.Collections.unmodifiableList(contacts));
     }
 
     /**
@@ -552,6 +565,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             ready = false;
             for (TopicPartition tp : revoked) {
                 partitions.remove(tp.partition());
+                floorsHandedOn.remove(tp.partition());
             }
         }
 
