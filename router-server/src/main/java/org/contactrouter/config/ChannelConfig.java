@@ -34,6 +34,23 @@ public record ChannelConfig(TwilioSettings twilio, EmailSettings email, ChatSett
     public static final String SECTION = "channels";
     private static final String FILE = "router.yaml";
 
+    /** The routing domains contacts may go to: {@code default} and every domain a channel names. */
+    public java.util.Set<String> domains() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        out.add(org.contactrouter.events.ContactEvent.DEFAULT_DOMAIN);
+        if (twilio != null) {
+            out.add(twilio.defaultDomain());
+            out.addAll(twilio.domainByNumber().values());
+        }
+        if (email != null && email.domain() != null) {
+            out.add(email.domain());
+        }
+        if (chat != null && chat.domain() != null) {
+            out.add(chat.domain());
+        }
+        return java.util.Set.copyOf(out);
+    }
+
     public boolean hasErrors() {
         return problems.stream().anyMatch(Problem::isError);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.contactrouter.access.Accounts;
 import org.contactrouter.routing.ConfigProblem;
 import org.contactrouter.routing.ConfigProblem.Severity;
 import org.contactrouter.routing.RoutingConfig;
@@ -69,22 +70,25 @@ public final class ConfigLoader {
         ConfigSchema.RoutingFile routing = bind(ConfigSchema.ROUTING_YAML, files, roots, problems);
         ConfigSchema.AgentsFile agents = bind(ConfigSchema.AGENTS_YAML, files, roots, problems);
         var customers = bind(ConfigSchema.CUSTOMERS_YAML, files, roots, problems);
-        if (routing == null || agents == null || customers == null || !problems.isEmpty()) {
-            return result(null, problems, Map.of());
+        var integrations = bind(ConfigSchema.INTEGRATIONS_YAML, files, roots, problems);
+        if (routing == null || agents == null || customers == null || integrations == null || !problems.isEmpty()) {
+            return result(null, problems, Accounts.NONE);
         }
         RoutingConfig config = new RoutingConfig(files.version(), routing.settings(), agents.skills(),
                 agents.agents(), routing.queues(), routing.rules(), routing.hours(), customers);
         for (ConfigProblem p : config.check()) {
             locate(p, roots, problems);
         }
-        return result(config, problems, agents.passwords());
+        Map<String, Accounts.IntegrationKey> keys = new java.util.TreeMap<>();
+        integrations.forEach(k -> keys.put(k.id(), k));
+        return result(config, problems, new Accounts(agents.accounts(), keys));
     }
 
-    private static LoadResult result(RoutingConfig config, List<Problem> problems, Map<String, String> passwords) {
+    private static LoadResult result(RoutingConfig config, List<Problem> problems, Accounts accounts) {
         problems.sort(ORDER);
         boolean valid = config != null && problems.stream().noneMatch(Problem::isError);
         return new LoadResult(valid ? Optional.of(config) : Optional.empty(), problems,
-                valid ? passwords : Map.of());
+                valid ? accounts : Accounts.NONE);
     }
 
     /** The file's value; null after reporting problems, or when a required file is missing. */

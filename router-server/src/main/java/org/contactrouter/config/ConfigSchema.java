@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.Identity;
-import org.contactrouter.server.agent.Passwords;
+import org.contactrouter.access.Accounts;
+import org.contactrouter.access.ApiKeys;
+import org.contactrouter.access.Passwords;
+import org.contactrouter.access.Scope;
 import org.contactrouter.routing.Agent;
 import org.contactrouter.routing.BusinessHours;
 import org.contactrouter.routing.BusinessHours.TimeRange;
@@ -264,7 +267,8 @@ final class ConfigSchema {
     }
 
     private record AgentEntry(String id, String name, Map<String, Integer> skills, Set<String> languages,
-                              Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone, String password) {
+                              Map<Channel, Integer> capacity, Set<Channel> exclusive, String phone, String password,
+                              Role role) {
 
         Agent withDefaults(AgentDefaults defaults) {
             Map<Channel, Integer> merged = new EnumMap<>(Channel.class);
@@ -311,15 +315,30 @@ final class ConfigSchema {
                     text -> Passwords.FORMAT.matcher(text).matches() ? text : null, java.util.function.Function.identity()),
             null, "The agent's desktop password, hashed (never the password itself): `router hash-password` makes it.")
             .whenAbsent("cannot sign in");
+
+    /** What an agent may see beyond their own contacts. */
+    enum Role {
+        AGENT, SUPERVISOR;
+
+        String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final Field<Role> AGENT_ROLE = Field.optional("role", Types.oneOf("role", List.of(Role.values()),
+                    Role::wireName), Role.AGENT,
+            "`supervisor` also sees the floor, every customer's history, exports, the audit, decisions, the config and "
+                    + "`/ops`; `agent` sees their own contacts and the history of those contacts' customers.");
     private static final ObjectType<AgentEntry> AGENT = new ObjectType<>("agent",
             "A person who takes contacts, in `agents.yaml` under `agents`.",
             v -> new AgentEntry(v.get(AGENT_ID), v.get(AGENT_NAME), v.get(AGENT_SKILLS), v.get(AGENT_LANGUAGES),
-                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE), v.get(AGENT_PHONE), v.get(AGENT_PASSWORD)),
+                    v.get(AGENT_CAPACITY), v.get(AGENT_EXCLUSIVE), v.get(AGENT_PHONE), v.get(AGENT_PASSWORD),
+                    v.get(AGENT_ROLE)),
             AGENT_ID, AGENT_NAME, AGENT_SKILLS, AGENT_LANGUAGES, AGENT_CAPACITY, AGENT_EXCLUSIVE, AGENT_PHONE,
-            AGENT_PASSWORD);
+            AGENT_PASSWORD, AGENT_ROLE);
 
-    /** What agents.yaml binds to: the agents with the defaults merged in, and the password hashes by agent id. */
-    record AgentsFile(List<String> skills, List<Agent> agents, Map<String, String> passwords) {
+    /** What agents.yaml binds to: the agents with the defaults merged in, and their sign-in accounts by agent id. */
+    record AgentsFile(List<String> skills, List<Agent> agents, Map<String, Accounts.AgentAccount> accounts) {
     }
 
     private static final Field<Set<String>> SKILLS_FIELD = Field.required("skills", Types.setOf(SKILL),
@@ -332,12 +351,12 @@ final class ConfigSchema {
             new ObjectType<>("agents.yaml", "The skills, the defaults every agent shares, and the agents.",
                     v -> new AgentsFile(List.copyOf(v.get(SKILLS_FIELD)),
                             v.get(AGENTS_FIELD).stream().map(a -> a.withDefaults(v.get(DEFAULTS_FIELD))).toList(),
-                            passwords(v.get(AGENTS_FIELD))),
+                            accounts(v.get(AGENTS_FIELD))),
                     SKILLS_FIELD, DEFAULTS_FIELD, AGENTS_FIELD));
 
-    private static Map<String, String> passwords(List<AgentEntry> agents) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        agents.stream().filter(a -> a.password() != null).forEach(a -> out.put(a.id(), a.password()));
+    private static Map<String, Accounts.AgentAccount> accounts(List<AgentEntry> agents) {
+        Map<String, Accounts.AgentAccount> out = new java.util.TreeMap<>();
+        agents.forEach(a -> out.put(a.id(), new Accounts.AgentAccount(a.password(), a.role() == Role.SUPERVISOR)));
         return out;
     }
 
@@ -366,8 +385,33 @@ final class ConfigSchema {
                     "Customers known by phone number, email address or chat id: their tier and preferred agent.",
                     v -> v.get(CUSTOMERS_FIELD), CUSTOMERS_FIELD));
 
+    // integrations.yaml
+
+    private static final Field<String> KEY_ID = Field.required("id", Types.scalar("key id",
+                    "expected: letters, digits and '-', such as crm", text -> ApiKeys.idOf("crk_" + text + "_"
+                            + "A".repeat(43)) != null ? text : null, java.util.function.Function.identity()),
+            "The key's id: the part of the key after `crk_`, shown in logs and the ledger's callers.");
+    private static final Field<String> KEY_HASH = Field.required("keyHash", Types.scalar("key hash",
+                    "expected: sha256:<64 hex digits>, as `router api-key` prints it",
+                    text -> ApiKeys.HASH_FORMAT.matcher(text).matches() ? text : null,
+                    java.util.function.Function.identity()),
+            "The SHA-256 of the key (never the key itself): `router api-key <id>` makes a key and prints this line.");
+    private static final Field<Set<Scope>> KEY_SCOPES = Field.required("scopes", Types.setOf(Types.oneOf("scope",
+                    List.of(Scope.values()), Scope::wireName)),
+            "What the key may do: `contacts:create`, `history:read`, `reports:read`, `metrics:read`.");
+    private static final ObjectType<Accounts.IntegrationKey> INTEGRATION = new ObjectType<>("integration",
+            "Another system's API key, in `integrations.yaml` under `integrations`.",
+            v -> new Accounts.IntegrationKey(v.get(KEY_ID), v.get(KEY_HASH), v.get(KEY_SCOPES)),
+            KEY_ID, KEY_HASH, KEY_SCOPES);
+    private static final Field<List<Accounts.IntegrationKey>> INTEGRATIONS_FIELD = Field.optional("integrations",
+            Types.listOf(INTEGRATION), List.of(), "The keys.");
+    static final ConfigFile<List<Accounts.IntegrationKey>> INTEGRATIONS_YAML = new ConfigFile<>("integrations.yaml",
+            false, new ObjectType<>("integrations.yaml",
+            "API keys of other systems (a CRM, a web form's backend, Prometheus), stored as hashes, with their scopes.",
+            v -> v.get(INTEGRATIONS_FIELD), INTEGRATIONS_FIELD));
+
     /** The files of a config directory, in the order the reference describes them. */
-    static final List<ConfigFile<?>> FILES = List.of(ROUTING_YAML, AGENTS_YAML, CUSTOMERS_YAML);
+    static final List<ConfigFile<?>> FILES = List.of(ROUTING_YAML, AGENTS_YAML, CUSTOMERS_YAML, INTEGRATIONS_YAML);
 
     private static Map<Channel, Integer> defaultCapacity() {
         Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);

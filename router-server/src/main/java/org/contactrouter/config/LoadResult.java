@@ -1,8 +1,8 @@
 package org.contactrouter.config;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import org.contactrouter.access.Accounts;
 import org.contactrouter.routing.RoutingConfig;
 
 /**
@@ -11,14 +11,13 @@ import org.contactrouter.routing.RoutingConfig;
  *
  * @param config    the validated config, empty when there is an error
  * @param problems  every error and warning
- * @param passwords the agents' password hashes by agent id (agents.yaml), for the agent desktop's sign-in; they are
- *                  not routing data, so they are not in the config
+ * @param accounts  who may sign in (agents' password hashes and roles, integrations' key hashes and scopes); they
+ *                  are not routing data, so they are not in the config; none while the config has errors
  */
-public record LoadResult(Optional<RoutingConfig> config, List<Problem> problems, Map<String, String> passwords) {
+public record LoadResult(Optional<RoutingConfig> config, List<Problem> problems, Accounts accounts) {
 
     public LoadResult {
         problems = List.copyOf(problems);
-        passwords = Map.copyOf(passwords);
     }
 
     public boolean hasErrors() {

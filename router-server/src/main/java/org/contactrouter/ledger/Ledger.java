@@ -392,6 +392,10 @@ public final class Ledger implements AutoCloseable {
             }
             Object value = fields.get(i);
             String s = value == null ? "" : value.toString();
+            if (value instanceof String && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+                // A customer's text that a spreadsheet would run as a formula is shown as the text it is.
+                s = "'" + s;
+            }
             if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
                 out.write('"');
                 out.write(s.replace("\"", "\"\""));

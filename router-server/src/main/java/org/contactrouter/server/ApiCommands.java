@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The ledger's queries and the audit on the command line. They ask a running server over its HTTP API (the ledger's
- * embedded database belongs to the server process), and print its JSON (CSV for export).
+ * embedded database belongs to the server process), and print its JSON (CSV for export). They send the API key in
+ * {@code ROUTER_API_KEY} (a key with {@code history:read} and {@code reports:read}, made by {@code router api-key}).
  */
 final class ApiCommands {
 
@@ -36,6 +37,13 @@ final class ApiCommands {
                 description = "The running server (ROUTER_URL). Default: ${DEFAULT-VALUE}.")
         String url;
 
+        /** Read from the environment only, so the key never shows in the process list or shell history. */
+        String apiKey = System.getenv("ROUTER_API_KEY");
+
+        private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+            return apiKey == null || apiKey.isBlank() ? request : request.header("Authorization", "Bearer " + apiKey);
+        }
+
         /** GETs the path and prints the body; exit code 0 on 200, 1 otherwise. */
         int print(String path) throws InterruptedException {
             return print(path, body -> true);
@@ -45,7 +53,8 @@ final class ApiCommands {
         int print(String path, java.util.function.Predicate<JsonNode> ok) throws InterruptedException {
             try {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(url + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        authorized(HttpRequest.newBuilder(URI.create(url + path))).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
                 String body = r.body();
                 boolean good = r.statusCode() == 200;
                 if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** The {@code router} command line: the main class of router-server.jar. Exit codes: 0 ok, 1 failed, 2 usage. */
 @Command(name = "router", description = "Self-hosted omnichannel contact router.",
         synopsisSubcommandLabel = "COMMAND", subcommands = {RunCommand.class, ValidateCommand.class,
-                ConfigDocsCommand.class, HashPasswordCommand.class, ApiCommands.ContactCommand.class, ApiCommands.CustomerCommand.class, ApiCommands.AgentCommand.class,
+                ConfigDocsCommand.class, HashPasswordCommand.class, ApiKeyCommand.class, ApiCommands.ContactCommand.class, ApiCommands.CustomerCommand.class, ApiCommands.AgentCommand.class,
                 ApiCommands.QueuesCommand.class, ApiCommands.ExportCommand.class, ApiCommands.AuditCommand.class})
 public final class RouterCommand implements Callable<Integer> {
 

@@ -1,10 +1,28 @@
 package org.contactrouter.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.netty.handler.ssl.SslContext;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.contactrouter.access.Accounts;
+import org.contactrouter.access.AgentTokens;
+import org.contactrouter.access.Authenticator;
+import org.contactrouter.access.Caller;
+import org.contactrouter.access.Passwords;
+import org.contactrouter.access.Scope;
+import org.contactrouter.access.SignInGuard;
+import org.contactrouter.server.http.ClientAddresses;
+import org.contactrouter.server.http.HttpRequest;
+import org.contactrouter.server.http.HttpServer.Gate;
+import org.contactrouter.server.http.Policy;
+import org.contactrouter.server.http.RateLimits;
+import org.contactrouter.server.http.TlsFiles;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +57,6 @@ import org.contactrouter.ledger.LedgerWriter;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.server.agent.AgentGateway;
-import org.contactrouter.server.agent.AgentTokens;
 import org.contactrouter.server.channels.ChannelRuntime;
 import org.contactrouter.server.channels.KafkaContactPublisher;
 import org.contactrouter.server.channels.KafkaDeliveryRecorder;
@@ -78,7 +95,8 @@ public final class RouterServer implements AutoCloseable {
     private FloorBoard floors;
     private List<Route> routes = List.of();
     private volatile String configVersion;
-    private volatile Map<String, String> passwords = Map.of();
+    private volatile Accounts accounts = Accounts.NONE;
+    private volatile AgentGateway gateway;
     private final Clock clock;
     private final Function<String, String> env;
 
@@ -122,7 +140,12 @@ public final class RouterServer implements AutoCloseable {
         }
         ConfigSnapshot snapshot = ConfigLoader.snapshot(settings.configDir());
         configVersion = config.version();
-        passwords = loaded.passwords();
+        accounts = loaded.accounts();
+        HttpSettings web = settings.http();
+        if (web.servesBeyondLoopback()) {
+            refuseDemoPasswords(accounts);
+        }
+        Gate gate = gate(web, channelConfig);
         Files.createDirectories(settings.dataDir());
 
         if (settings.bootstrapServers() == null) {
@@ -181,6 +204,11 @@ public final class RouterServer implements AutoCloseable {
             ledgerThread.join(TimeUnit.SECONDS.toMillis(15));
         });
 
+        Runnable agentsChanged = () -> {
+            if (gateway != null) {
+                gateway.accountsChanged();
+            }
+        };
         ConfigWatcher watcher = ConfigWatcher.start(settings.configDir(), config, settings.configPollInterval(),
                 new ConfigWatcher.Listener() {
                     @Override
@@ -189,7 +217,8 @@ public final class RouterServer implements AutoCloseable {
                             ConfigSnapshot now = ConfigLoader.snapshot(settings.configDir());
                             if (now.version().equals(applied.version())) {
                                 configPublisher.publish(now);
-                                passwords = ConfigLoader.load(now).passwords();
+                                accounts = ConfigLoader.load(now).accounts();
+                                agentsChanged.run();
                                 configVersion = applied.version();
                                 remember("applied " + applied.version() + (warnings.isEmpty() ? ""
                                         : " with " + warnings.size() + " warning(s)"));
@@ -217,11 +246,28 @@ public final class RouterServer implements AutoCloseable {
         channels = ChannelRuntime.start(channelConfig, publisher, new KafkaDeliveryRecorder(producer),
                 bootstrapServers, settings.instanceId(), clock, metrics);
         closeInOrder.add(0, channels);
-        ContactIntake intake = new ContactIntake(publisher, clock);
+        Set<String> domains = new HashSet<>(channelConfig.domains());
+        domains.addAll(settings.domains());
+        ContactIntake intake = new ContactIntake(publisher, () -> domains, clock);
         RecentDecisions recent = new RecentDecisions(100);
-        AgentGateway agents = new AgentGateway(() -> passwords, this::agentState,
-                new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock),
-                new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000), clock, Duration.ofSeconds(3));
+        AgentTokens tokens = new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock);
+        Authenticator authenticator = new Authenticator(() -> accounts, tokens);
+        AgentGateway agents = new AgentGateway(() -> accounts, authenticator, tokens,
+                new SignInGuard(5, Duration.ofSeconds(1), Duration.ofMinutes(15), clock), web.servesBeyondLoopback(),
+                this::agentState, this::team, this::endpointOf, new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000),
+                (agent, at) -> signOut(producer, agent, at), clock, Duration.ofSeconds(3));
+        gateway = agents;
+        ObserverLoop<byte[]> signOutFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+                KafkaTopics.AGENT_SIGNOUTS, value -> value, List.of(value -> {
+                    String[] parts = new String(value, StandardCharsets.UTF_8).split("\n", 2);
+                    agents.signedOut(parts[0], Long.parseLong(parts[1]));
+                }), clock, null);
+        Thread signOutThread = new Thread(signOutFeed, "sign-out-feed");
+        signOutThread.start();
+        closeInOrder.add(0, () -> {
+            signOutFeed.close();
+            signOutThread.join(TimeUnit.SECONDS.toMillis(10));
+        });
         ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
                 KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe, recent), clock,
                 Duration.ofMinutes(10));
@@ -231,30 +277,126 @@ public final class RouterServer implements AutoCloseable {
             decisionFeed.close();
             feed.join(TimeUnit.SECONDS.toMillis(10));
         });
-        ApiRoutes api = new ApiRoutes(ledger, clock);
+        ApiRoutes api = new ApiRoutes(ledger, () -> floors.merged(clock.instant()), clock);
+        Policy reports = Policy.supervisorOr(Scope.REPORTS_READ);
+        byte[] openApi = RouterServer.class.getResourceAsStream("/openapi.yaml").readAllBytes();
         List<Route> routes = new ArrayList<>();
-        routes.add(Route.get("/health/live", r -> HttpResponse.ok(Map.of("status", "live"))));
-        routes.add(Route.get("/health/ready", r -> ready()));
-        routes.add(Route.get("/metrics", r -> HttpResponse.text(HttpResponseStatus.OK,
-                "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
-        routes.add(Route.get("/openapi.yaml", r -> HttpResponse.text(HttpResponseStatus.OK, "application/yaml",
-                new String(RouterServer.class.getResourceAsStream("/openapi.yaml").readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8))));
-        routes.add(Route.post("/api/contacts", intake::post));
-        routes.add(Route.get("/api/config", r -> HttpResponse.ok(Map.of("version", configVersion,
+        routes.add(Route.get("/health/live", Policy.PUBLIC_DOOR, r -> HttpResponse.ok(Map.of("status", "live"))));
+        routes.add(Route.get("/health/ready", Policy.PUBLIC_DOOR, this::ready));
+        routes.add(Route.get("/metrics", Policy.supervisorOr(Scope.METRICS_READ), r -> HttpResponse.text(
+                HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
+        routes.add(Route.get("/openapi.yaml", Policy.ANYONE,
+                r -> new HttpResponse(HttpResponseStatus.OK, "application/yaml", openApi)));
+        routes.add(Route.post("/api/contacts", Policy.supervisorOr(Scope.CONTACTS_CREATE), Route.Body.JSON,
+                intake::post));
+        routes.add(Route.get("/api/config", reports, r -> HttpResponse.ok(Map.of("version", configVersion,
                 "recentReloads", List.copyOf(reloads)))));
         routes.addAll(api.routes());
         routes.addAll(channels.routes());
         routes.addAll(agents.routes());
-        routes.add(Route.get("/api/ops/floor", r -> HttpResponse.ok(floors.merged(clock.instant()))));
-        routes.add(Route.get("/api/ops/decisions", r -> HttpResponse.ok(decisionsJson(recent.newestFirst()))));
-        routes.add(Route.get("/api/audit", r -> HttpResponse.ok(audits.runNow())));
+        routes.add(Route.get("/api/ops/floor", reports, r -> HttpResponse.ok(floors.merged(clock.instant()))));
+        routes.add(Route.get("/api/ops/decisions", reports, r -> HttpResponse.ok(decisionsJson(recent.newestFirst()))));
+        routes.add(Route.get("/api/audit", reports, r -> HttpResponse.ok(audits.runNow())).on(Route.Work.LEDGER));
         routes.addAll(WebPages.routes());
         this.routes = List.copyOf(routes);
-        List<Supplier<ChannelHandler>> inFront = new ArrayList<>(channels.handlers());
-        inFront.add(agents.socket()::newHandler);
-        http = HttpServer.start(settings.httpHost(), settings.httpPort(), this.routes, inFront);
+        List<HttpServer.InFront> inFront = new ArrayList<>();
+        channels.handlers().forEach(h -> inFront.add(new HttpServer.InFront(Policy.Door.PUBLIC, h)));
+        inFront.add(new HttpServer.InFront(Policy.Door.INTERNAL, agents.socket()::newHandler));
+        List<HttpServer.Listener> listeners = new ArrayList<>();
+        listeners.add(new HttpServer.Listener("internal", web.host(), web.port(),
+                tls(web.tlsCertificate(), web.tlsKey()), false));
+        if (web.publicHost() != null) {
+            listeners.add(new HttpServer.Listener("public", web.publicHost(), web.publicPort(),
+                    tls(web.publicTlsCertificate(), web.publicTlsKey()), true));
+        }
+        http = HttpServer.start(listeners, gate.withAuthenticator(authenticator::authenticate), this.routes, inFront);
         closeInOrder.add(0, http);
+        for (HttpServer.Listener l : listeners) {
+            if (HttpSettings.beyondLoopback(l.host()) && l.tls() == null && web.trustedProxies().isEmpty()) {
+                LOG.warn("the {} HTTP port serves {} beyond this machine without TLS and without a trusted proxy: "
+                        + "sign-ins and customer data cross the network in the clear. Set http.tls (or "
+                        + "http.public.tls), or put a TLS proxy in front and name it in http.trustedProxies "
+                        + "(docs/security.md)", l.name(), l.host());
+            }
+        }
+    }
+
+    private Supplier<SslContext> tls(Path certificate, Path key) {
+        return certificate == null ? null : new TlsFiles(certificate, key, clock, Duration.ofSeconds(10));
+    }
+
+    /**
+     * What the HTTP listeners check: the server's names (loopback names, http.publicNames, the interface it binds,
+     * Twilio's public URL), trusted proxies, and the limits per client address.
+     */
+    private static Gate gate(HttpSettings web, ChannelConfig channels) {
+        Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+        web.publicNames().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
+        for (String host : new String[] {web.host(), web.publicHost()}) {
+            if (host != null && !host.equals("0.0.0.0") && !host.equals("::")) {
+                names.add(host.toLowerCase(Locale.ROOT));
+            }
+        }
+        if (channels.twilio() != null) {
+            names.add(channels.twilio().publicBaseUrl().getHost().toLowerCase(Locale.ROOT));
+        }
+        if (web.servesBeyondLoopback() && web.publicNames().isEmpty()) {
+            throw new IllegalArgumentException("http.publicNames: the server listens beyond loopback, so say by which "
+                    + "names it is reached (router.yaml http.publicNames, or ROUTER_HTTP_PUBLIC_NAMES, e.g. "
+                    + "support.example.com); requests naming any other host are refused (docs/security.md)");
+        }
+        return new Gate(names, ClientAddresses.trusting(web.trustedProxies()), null, 64, 10_000,
+                new RateLimits(20, 100, 100_000, Clock.systemUTC()), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    /** The example's shared demo password may not guard a server others can reach. */
+    private static void refuseDemoPasswords(Accounts accounts) {
+        List<String> demo = accounts.agents().entrySet().stream()
+                .filter(e -> e.getValue().passwordHash() != null && Passwords.matches(
+                        AgentGateway.DEMO_PASSWORD.toCharArray(), e.getValue().passwordHash()))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!demo.isEmpty()) {
+            throw new IllegalArgumentException("agents.yaml: " + String.join(", ", demo) + " still have the example's "
+                    + "demo password, and this server listens beyond loopback. Give each agent a password of their "
+                    + "own: printf '%s\\n' \"$PASSWORD\" | java -jar router-server.jar hash-password, and put the "
+                    + "printed hash in agents.yaml under password: (or keep http.host on 127.0.0.1 to try the demo)");
+        }
+    }
+
+    /** Tells every instance (this one through the topic too) that an agent signed out; waits for Kafka. */
+    private static void signOut(KafkaProducer<String, byte[]> producer, String agent, long atMillis) {
+        try {
+            producer.send(new ProducerRecord<>(KafkaTopics.AGENT_SIGNOUTS, agent,
+                    (agent + "\n" + atMillis).getBytes(StandardCharsets.UTF_8))).get(8, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the sign-out could not be shared through Kafka; try again", e);
+        }
+    }
+
+    /** Where an open contact reached us (our number, mailbox, widget, api), from the floor; null when not open. */
+    private String endpointOf(String contactId) {
+        return floors.merged(clock.instant()).contacts().stream().filter(c -> contactId.equals(c.get("contactId")))
+                .map(c -> (String) c.get("endpoint")).findFirst().orElse(null);
+    }
+
+    /** The agents' names and presence and the queues, for the desktop (no contacts: those are supervisors'). */
+    private Map<String, Object> team() {
+        RoutingLoop.Floor floor = floors.merged(clock.instant());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("agents", floor.agents().stream().map(a -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("agent", a.get("agent"));
+            row.put("name", a.get("name"));
+            row.put("presence", a.get("presence"));
+            return row;
+        }).toList());
+        out.put("queues", floor.queues().stream().map(q -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("queue", q.get("queue"));
+            row.put("name", q.get("name"));
+            return row;
+        }).distinct().toList());
+        return out;
     }
 
     private static ArrayNode decisionsJson(List<RoutingDecision> decisions) throws IOException {
@@ -284,7 +426,7 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    private HttpResponse ready() {
+    private HttpResponse ready(HttpRequest request) {
         boolean kafka;
         try {
             admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
@@ -297,7 +439,13 @@ public final class RouterServer implements AutoCloseable {
                 "routing", routing ? "running" : "not running",
                 "partitions", loop.assignedPartitions(), "configVersion", configVersion,
                 "channels", channels.health());
-        return HttpResponse.json(kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+        HttpResponseStatus status = kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+        Caller caller = request.caller();
+        if (!caller.isSupervisor() && !caller.has(Scope.REPORTS_READ) && !caller.has(Scope.METRICS_READ)) {
+            // Anyone may ask whether the server is ready; what it runs and where is for those with credentials.
+            return HttpResponse.json(status, Map.of("status", kafka && routing ? "ready" : "not ready"));
+        }
+        return HttpResponse.json(status, body);
     }
 
     /** Every route this instance serves; the OpenAPI document must describe exactly these. */
@@ -307,6 +455,11 @@ public final class RouterServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The public listener's port, when there is one. */
+    public int publicHttpPort() {
+        return http.port(1);
     }
 
     public String bootstrapServers() {
@@ -319,10 +472,10 @@ public final class RouterServer implements AutoCloseable {
 
     /** Where everything is, for people: printed at start. */
     public String describe() {
-        String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
+        String host = settings.http().host().equals("0.0.0.0") ? "localhost" : settings.http().host();
         return String.join("\n",
                 "Contact router is running (instance " + settings.instanceId() + ", config " + configVersion + ")",
-                "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
+                "  HTTP API        " + (settings.http().tlsCertificate() == null ? "http://" : "https://") + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
                 "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
                 "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
                 "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -75,11 +76,30 @@ final class RunCommand implements Callable<Integer> {
         }
         Map<ServerSetting, String> v = ServerSetting.resolve(given, env);
         return new ServerSettings(Path.of(v.get(ServerSetting.CONFIG)), Path.of(v.get(ServerSetting.DATA_DIR)),
-                v.get(ServerSetting.HTTP_HOST), number(v, ServerSetting.HTTP_PORT),
+                http(v),
                 v.get(ServerSetting.KAFKA_BOOTSTRAP_SERVERS), number(v, ServerSetting.KAFKA_PORT),
                 number(v, ServerSetting.PARTITIONS), (short) number(v, ServerSetting.REPLICATION_FACTOR),
                 v.get(ServerSetting.LEDGER_URL), blankToNull(v.get(ServerSetting.LEDGER_USER)),
-                ServerSetting.ledgerPassword(env), v.get(ServerSetting.INSTANCE_ID), Duration.ofSeconds(2));
+                ServerSetting.ledgerPassword(env), v.get(ServerSetting.INSTANCE_ID), Duration.ofSeconds(2),
+                list(v.get(ServerSetting.DOMAINS)));
+    }
+
+    private static HttpSettings http(Map<ServerSetting, String> v) {
+        return new HttpSettings(v.get(ServerSetting.HTTP_HOST), number(v, ServerSetting.HTTP_PORT),
+                blankToNull(v.get(ServerSetting.HTTP_PUBLIC_HOST)), number(v, ServerSetting.HTTP_PUBLIC_PORT),
+                list(v.get(ServerSetting.HTTP_PUBLIC_NAMES)), list(v.get(ServerSetting.HTTP_TRUSTED_PROXIES)),
+                path(v.get(ServerSetting.HTTP_TLS_CERTIFICATE)), path(v.get(ServerSetting.HTTP_TLS_KEY)),
+                path(v.get(ServerSetting.HTTP_PUBLIC_TLS_CERTIFICATE)), path(v.get(ServerSetting.HTTP_PUBLIC_TLS_KEY)));
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
+                .map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Path path(String value) {
+        String v = blankToNull(value);
+        return v == null ? null : Path.of(v);
     }
 
     private static int number(Map<ServerSetting, String> v, ServerSetting s) {

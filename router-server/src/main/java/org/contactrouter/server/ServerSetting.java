@@ -30,7 +30,25 @@ enum ServerSetting {
     DATA_DIR("--data-dir", "ROUTER_DATA_DIR", "dataDir", "data", "the embedded broker's log and the embedded ledger"),
     HTTP_HOST("--http-host", "ROUTER_HTTP_HOST", "http.host", "127.0.0.1",
             "interface of the HTTP port; 0.0.0.0 to serve other machines"),
-    HTTP_PORT("--http-port", "ROUTER_HTTP_PORT", "http.port", "8080", "the one HTTP port: API, health, metrics"),
+    HTTP_PORT("--http-port", "ROUTER_HTTP_PORT", "http.port", "8080",
+            "the internal HTTP port: API, desktop, /ops, metrics, health (and the public doors too)"),
+    HTTP_PUBLIC_NAMES("--http-public-names", "ROUTER_HTTP_PUBLIC_NAMES", "http.publicNames", "",
+            "host names clients reach the server by, comma-separated; requests naming another Host get 421 "
+                    + "(loopback names always work); required when serving beyond loopback"),
+    HTTP_TRUSTED_PROXIES("--http-trusted-proxies", "ROUTER_HTTP_TRUSTED_PROXIES", "http.trustedProxies", "",
+            "reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client"),
+    HTTP_TLS_CERTIFICATE("--http-tls-certificate", "ROUTER_HTTP_TLS_CERTIFICATE", "http.tls.certificate", "",
+            "PEM certificate chain: the internal port speaks HTTPS (reloaded when the file changes)"),
+    HTTP_TLS_KEY("--http-tls-key", "ROUTER_HTTP_TLS_KEY", "http.tls.key", "",
+            "PEM private key (PKCS#8) of that certificate"),
+    HTTP_PUBLIC_HOST("--http-public-host", "ROUTER_HTTP_PUBLIC_HOST", "http.public.host", "",
+            "interface of a separate public port serving only Twilio's webhooks, the chat and health; empty: none"),
+    HTTP_PUBLIC_PORT("--http-public-port", "ROUTER_HTTP_PUBLIC_PORT", "http.public.port", "8443",
+            "the public port (with http.public.host)"),
+    HTTP_PUBLIC_TLS_CERTIFICATE("--http-public-tls-certificate", "ROUTER_HTTP_PUBLIC_TLS_CERTIFICATE",
+            "http.public.tls.certificate", "", "PEM certificate chain of the public port"),
+    HTTP_PUBLIC_TLS_KEY("--http-public-tls-key", "ROUTER_HTTP_PUBLIC_TLS_KEY", "http.public.tls.key", "",
+            "PEM private key (PKCS#8) of the public port's certificate"),
     KAFKA_BOOTSTRAP_SERVERS("--kafka-bootstrap-servers", "ROUTER_KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrapServers", "",
             "an external Kafka cluster; empty starts the embedded single-node broker"),
     KAFKA_PORT("--kafka-port", "ROUTER_KAFKA_PORT", "kafka.port", "9092",
@@ -43,6 +61,9 @@ enum ServerSetting {
             "the ledger's JDBC URL (jdbc:postgresql://...); empty uses an H2 file under the data dir"),
     LEDGER_USER("--ledger-user", "ROUTER_LEDGER_USER", "ledger.user", "",
             "ledger database user; the password comes from ROUTER_LEDGER_PASSWORD or ROUTER_LEDGER_PASSWORD_FILE"),
+    DOMAINS("--domains", "ROUTER_DOMAINS", "domains", "",
+            "routing domains contacts from the HTTP API may go to besides default and those the channels name, "
+                    + "comma-separated"),
     INSTANCE_ID("--instance-id", "ROUTER_INSTANCE_ID", "instanceId", "",
             "this instance's stable id (its Kafka transactional id); empty derives one from the data dir");
 
@@ -145,6 +166,10 @@ enum ServerSetting {
                         + ")");
             } else if (value instanceof ScalarNode scalar) {
                 values.put(key, scalar.getValue());
+            } else if (value instanceof org.yaml.snakeyaml.nodes.SequenceNode list
+                    && list.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+                values.put(key, String.join(",", list.getValue().stream()
+                        .map(n -> ((ScalarNode) n).getValue()).toList()));
             } else {
                 errors.add(where(value) + key + ": expected a single value");
             }

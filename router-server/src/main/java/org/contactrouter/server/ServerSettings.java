@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +14,7 @@ import java.util.Objects;
  *
  * @param configDir          the routing config directory (routing.yaml, agents.yaml, customers.yaml)
  * @param dataDir            where the embedded broker's log and the embedded ledger live
- * @param httpHost           interface the HTTP port binds
- * @param httpPort           the HTTP port (0 picks a free one)
+ * @param http               the HTTP listeners: interfaces, ports, names, trusted proxies, TLS
  * @param bootstrapServers   an external Kafka cluster, or null for the embedded single-node broker
  * @param kafkaPort          the embedded broker's port (0 picks a free one)
  * @param partitions         partitions of every topic: how many routing domains can be spread over instances
@@ -24,17 +24,17 @@ import java.util.Objects;
  * @param ledgerPassword     ledger database password, or null (from the environment, never from the repo)
  * @param instanceId         this instance's stable id, or null to derive one from the data dir
  * @param configPollInterval how often the config directory is checked for edits
+ * @param domains            routing domains the HTTP API may create contacts in, besides those the channels name
  */
-public record ServerSettings(Path configDir, Path dataDir, String httpHost, int httpPort, String bootstrapServers,
+public record ServerSettings(Path configDir, Path dataDir, HttpSettings http, String bootstrapServers,
                              int kafkaPort, int partitions, short replicationFactor, String ledgerUrl,
                              String ledgerUser, String ledgerPassword, String instanceId,
-                             Duration configPollInterval) {
+                             Duration configPollInterval, List<String> domains) {
 
     public ServerSettings {
         Objects.requireNonNull(configDir, "configDir");
         dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
-        Objects.requireNonNull(httpHost, "httpHost");
-        check(httpPort >= 0 && httpPort <= 65535, "http-port: " + httpPort + " (expected 0..65535)");
+        Objects.requireNonNull(http, "http");
         check(kafkaPort >= 0 && kafkaPort <= 65535, "kafka-port: " + kafkaPort + " (expected 0..65535)");
         check(partitions >= 1 && partitions <= 1000, "partitions: " + partitions + " (expected 1..1000)");
         check(replicationFactor >= 1, "replication-factor: " + replicationFactor + " (expected >= 1)");
@@ -50,6 +50,7 @@ public record ServerSettings(Path configDir, Path dataDir, String httpHost, int 
             instanceId = derivedInstanceId(dataDir);
         }
         Objects.requireNonNull(configPollInterval, "configPollInterval");
+        domains = List.copyOf(domains);
     }
 
     /** Stable across restarts of the same instance (same data dir), different for instances on one machine. */

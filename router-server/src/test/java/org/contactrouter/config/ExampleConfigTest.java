@@ -18,7 +18,10 @@ class ExampleConfigTest {
         assertThat(config.rules()).hasSize(6);
         assertThat(config.agents()).hasSize(6);
         assertThat(config.customers()).hasSize(2);
-        assertThat(result.passwords()).as("every example agent can sign in to the desktop").hasSize(6);
+        assertThat(result.accounts().agents().values()).as("every example agent can sign in to the desktop")
+                .hasSize(6).allMatch(a -> a.passwordHash() != null);
+        assertThat(result.accounts().agents().values()).as("the example has one team lead")
+                .filteredOn(a -> a.supervisor()).hasSize(1);
     }
 
     /**

@@ -86,6 +86,7 @@ final class RoutingTraffic {
                     .append("    capacity: { chat: 20, email: 20 }\n");
         }
         Files.writeString(dir.resolve("agents.yaml"), agents.toString());
+        TestServers.writeIntegrations(dir);
         Files.writeString(dir.resolve("routing.yaml"), """
                 settings:
                   offerTimeout: 2m
@@ -193,6 +194,7 @@ final class RoutingTraffic {
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(to.resolve("/api/contacts"))
                         .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TestServers.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 202) {
                     accepted.add(id);

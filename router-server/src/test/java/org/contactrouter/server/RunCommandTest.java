@@ -34,9 +34,9 @@ class RunCommandTest {
                   partitions: 3
                 """);
         ServerSettings s = settings("--config", dir.toString());
-        assertThat(s.httpPort()).isEqualTo(9999);
+        assertThat(s.http().port()).isEqualTo(9999);
         assertThat(s.partitions()).isEqualTo(3);
-        assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(s.http().host()).isEqualTo("127.0.0.1");
         assertThat(s.bootstrapServers()).isNull();
     }
 
@@ -44,10 +44,24 @@ class RunCommandTest {
     void theEnvironmentWinsOverRouterYamlAndAnOptionWinsOverBoth() throws Exception {
         Files.writeString(dir.resolve("router.yaml"), "http:\n  port: 9999\n");
         env.put("ROUTER_HTTP_PORT", "7777");
-        assertThat(settings("--config", dir.toString()).httpPort()).isEqualTo(7777);
-        assertThat(settings("--config", dir.toString(), "--http-port", "6666").httpPort()).isEqualTo(6666);
+        assertThat(settings("--config", dir.toString()).http().port()).isEqualTo(7777);
+        assertThat(settings("--config", dir.toString(), "--http-port", "6666").http().port()).isEqualTo(6666);
         env.put("ROUTER_CONFIG", dir.toString());
-        assertThat(settings().httpPort()).isEqualTo(7777);
+        assertThat(settings().http().port()).isEqualTo(7777);
+    }
+
+    @Test
+    void listsOfNamesAndProxiesComeAsYamlListsOrCommaSeparated() throws Exception {
+        Files.writeString(dir.resolve("router.yaml"), """
+                http:
+                  publicNames: [support.example.com, Router.Internal]
+                  trustedProxies: [10.0.0.0/8]
+                """);
+        ServerSettings s = settings("--config", dir.toString());
+        assertThat(s.http().publicNames()).containsExactly("support.example.com", "Router.Internal");
+        assertThat(s.http().trustedProxies()).containsExactly("10.0.0.0/8");
+        env.put("ROUTER_HTTP_TRUSTED_PROXIES", "192.168.1.10, ::1");
+        assertThat(settings("--config", dir.toString()).http().trustedProxies()).containsExactly("192.168.1.10", "::1");
     }
 
     @Test
@@ -85,7 +99,7 @@ class RunCommandTest {
                         .containsEntry(setting.yamlKey, setting.defaultValue);
             }
         }
-        assertThat(s.httpPort()).isEqualTo(8080);
+        assertThat(s.http().port()).isEqualTo(8080);
         assertThat(s.kafkaPort()).isEqualTo(9092);
         assertThat(s.partitions()).isEqualTo(6);
     }

@@ -57,7 +57,8 @@ class ScaleOutTest {
     /** The domains whose agents are available on the instance's /api/ops/floor. */
     private static Set<String> floorDomains(RouterProcess router) throws Exception {
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(router.http().resolve("/api/ops/floor")).build(),
+                java.net.http.HttpRequest.newBuilder(router.http().resolve("/api/ops/floor"))
+                        .header("Authorization", "Bearer " + TestServers.API_KEY).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         Set<String> out = new java.util.TreeSet<>();
         for (com.fasterxml.jackson.databind.JsonNode agent : ServerClient.JSON.readTree(r.body()).path("agents")) {
@@ -181,7 +182,7 @@ class ScaleOutTest {
         return List.of("--config", config.toString(),
                 "--data-dir", config.resolveSibling("data-" + instance).toString(), "--http-port", "0",
                 "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--instance-id", instance,
-                "--partitions", String.valueOf(PARTITIONS));
+                "--partitions", String.valueOf(PARTITIONS), "--domains", String.join(",", domainsOnEveryPartition()));
     }
 
     private RouterProcess started(RouterProcess router) {

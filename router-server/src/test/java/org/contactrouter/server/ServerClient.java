@@ -50,7 +50,12 @@ final class ServerClient {
         return URI.create("http://127.0.0.1:" + server.httpPort() + path);
     }
 
+    /** Sends a request, with the test integration's key unless it carries credentials of its own. */
     HttpResponse<String> send(HttpRequest request) throws Exception {
+        if (request.headers().firstValue("Authorization").isEmpty()) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + TestServers.API_KEY).build();
+        }
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

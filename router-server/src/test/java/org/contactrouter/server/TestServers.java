@@ -4,11 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import org.contactrouter.access.ApiKeys;
 
 /** A whole router on loopback for tests: embedded Kafka and ledger in a folder, a free HTTP port, a small config. */
 final class TestServers {
 
+    /** A key of the test integration, with every scope; {@link ServerClient} sends it unless a test sends its own. */
+    static final String API_KEY = ApiKeys.generate("tests");
+
     private TestServers() {
+    }
+
+    /** Writes integrations.yaml with the test key ({@link #API_KEY}) into a config directory. */
+    static void writeIntegrations(Path config) throws java.io.IOException {
+        Files.writeString(config.resolve("integrations.yaml"), """
+                integrations:
+                  - id: tests
+                    keyHash: "%s"
+                    scopes: [contacts:create, history:read, reports:read, metrics:read]
+                """.formatted(ApiKeys.hash(API_KEY)));
     }
 
     /**
@@ -35,6 +50,9 @@ final class TestServers {
                         skills: { support: 3 }
                     """);
         }
+        if (!Files.exists(config.resolve("integrations.yaml"))) {
+            writeIntegrations(config);
+        }
         if (!Files.exists(config.resolve("routing.yaml"))) {
             Files.writeString(config.resolve("routing.yaml"), """
                     queues:
@@ -47,7 +65,7 @@ final class TestServers {
                         queue: support
                     """);
         }
-        return RouterServer.start(new ServerSettings(config, dir.resolve("data"), "127.0.0.1", 0, null, 0,
-                2, (short) 1, null, null, null, "test", Duration.ofMillis(200)), Clock.systemUTC(), env);
+        return RouterServer.start(new ServerSettings(config, dir.resolve("data"), HttpSettings.plain("127.0.0.1", 0), null, 0,
+                2, (short) 1, null, null, null, "test", Duration.ofMillis(200), List.of()), Clock.systemUTC(), env);
     }
 }

@@ -11,9 +11,10 @@ import org.contactrouter.events.Channel;
  * @param notes       notes added so far, transfer notes included, oldest first
  * @param dueAt       for a scheduled contact, when it becomes due
  * @param originContactId for a follow-up, the contact it follows up
+ * @param endpoint    where the customer reached us (our number, mailbox, widget; {@code api} for the HTTP API)
  */
 public record ContactView(String id, ContactStatus status, Channel channel, String customerKey, String queueId,
                           String ruleId, int priority, String ownerAgentId, String offeredToAgentId, String offerId,
                           Instant offerExpiresAt, String reservedFor, int transfers, String previousAgentId,
-                          List<String> notes, Instant dueAt, String originContactId) {
+                          List<String> notes, Instant dueAt, String originContactId, String endpoint) {
 }

@@ -1501,7 +1501,7 @@ public final class RoutingEngine {
                 c.ruleId, c.priority, c.owner == null ? null : c.owner.id(),
                 c.offeredTo == null ? null : c.offeredTo.id(), c.offerId, c.offerExpiresAt,
                 c.reservedFor == null ? null : c.reservedFor.id(), c.transfers, c.previousAgentId,
-                List.copyOf(c.notes), c.dueAt, c.originContactId);
+                List.copyOf(c.notes), c.dueAt, c.originContactId, c.endpoint);
     }
 
     private AgentView view(AgentState a) {

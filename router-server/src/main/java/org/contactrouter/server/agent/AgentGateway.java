@@ -15,13 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.contactrouter.access.Accounts;
+import org.contactrouter.access.AgentTokens;
+import org.contactrouter.access.Authenticator;
+import org.contactrouter.access.Passwords;
+import org.contactrouter.access.SignInGuard;
 import org.contactrouter.events.AgentEvent;
 import org.contactrouter.events.AgentReplied;
 import org.contactrouter.events.ContactEvent;
@@ -36,30 +41,54 @@ import org.contactrouter.events.TransferRequested;
 import org.contactrouter.routing.DecisionType;
 import org.contactrouter.routing.RefusalReason;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.http.ContactIntake;
 import org.contactrouter.server.http.HttpRequest;
 import org.contactrouter.server.http.HttpResponse;
+import org.contactrouter.server.http.Policy;
 import org.contactrouter.server.http.Route;
 import org.contactrouter.server.wire.DecisionJson;
 
 /**
- * What an agent does, over HTTP: sign in, then presence, accept or reject an offer, reply, note, transfer, wrap up.
- * Every action becomes an agent event on {@code agent.actions} (stored before the answer), and the answer waits a
- * moment for the router's decision about it, so a person or script learns at once whether it worked: 200 with the
- * decisions, 409 with the reason when the router refused it (an offer that expired, a contact that is not theirs, the
- * transfer limit), 202 when the router has not decided within {@code outcomeWait} (it will; the desktop's feed shows
- * it). The agent's live feed is the WebSocket {@link AgentSocket}.
+ * What an agent does, over HTTP: sign in, then presence, accept or reject an offer, reply, note, transfer, wrap up,
+ * sign out. Every action becomes an agent event on {@code agent.actions} (stored before the answer), and the answer
+ * waits a moment for the router's decision about it, so a person or script learns at once whether it worked: 200 with
+ * the decisions, 409 with the reason when the router refused it (an offer that expired, a contact that is not theirs,
+ * the transfer limit), 202 when the router has not decided within {@code outcomeWait} (it will; the desktop's feed
+ * shows it). An action sent again with the same {@code Idempotency-Key} gets the first one's answer. The agent's live
+ * feed is the WebSocket {@link AgentSocket}.
+ *
+ * <p>Sign-in is guarded ({@link SignInGuard}: lock-outs per agent id and per client address, 429 with Retry-After),
+ * takes as long for an unknown id as for a known one, and refuses the example config's shared demo password when the
+ * server is reachable beyond loopback. Sign-out revokes every token the agent holds, on every instance.
  */
 public final class AgentGateway {
 
     private static final String SOURCE = "/api/agent";
+    /** The example config's shared password: fine on loopback, refused anywhere else. */
+    public static final String DEMO_PASSWORD = "nordwind-demo";
+    /** Compared against when the id is unknown, so an unknown id costs the same time as a wrong password. */
+    private static final String UNKNOWN_AGENT_HASH = Passwords.hash("no agent has this password".toCharArray());
+    private static final int REMEMBERED_OUTCOMES = 10_000;
 
-    private final Supplier<Map<String, String>> passwords;
-    private final Function<String, Object> state;
+    private final Supplier<Accounts> accounts;
+    private final Authenticator authenticator;
     private final AgentTokens tokens;
+    private final SignInGuard guard;
+    private final boolean refuseDemoPassword;
+    private final Function<String, Object> state;
+    private final Supplier<Object> team;
+    private final Function<String, String> endpointOf;
     private final ContactPublisher actions;
+    private final BiConsumer<String, Long> signOuts;
     private final Clock clock;
     private final Duration outcomeWait;
     private final Map<String, Outcome> waiting = new ConcurrentHashMap<>();
+    private final Map<String, List<RoutingDecision>> outcomes = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<RoutingDecision>> eldest) {
+            return size() > REMEMBERED_OUTCOMES;
+        }
+    };
     private final AgentSocket socket;
 
     /** The decisions the router made about one action, as they arrive. */
@@ -69,39 +98,61 @@ public final class AgentGateway {
     }
 
     /**
-     * @param passwords   the agents' password hashes by id, as agents.yaml has them now
-     * @param state       what the router knows of an agent now (presence, load, their offers and contacts), by id
-     * @param outcomeWait how long an action's answer waits for the router's decision
+     * @param accounts           who may sign in, as the config has it now
+     * @param refuseDemoPassword true when the server listens beyond loopback
+     * @param state              what the router knows of an agent now (presence, load, their offers and contacts)
+     * @param team               the agents' names and presence and the queues, for the desktop's transfer choices
+     * @param endpointOf         where an open contact reached us, by contact id (null when not open)
+     * @param signOuts           tells every instance that an agent signed out at a time (ms), this one included
+     * @param outcomeWait        how long an action's answer waits for the router's decision
      */
-    public AgentGateway(Supplier<Map<String, String>> passwords, Function<String, Object> state,
-                        AgentTokens tokens, ContactPublisher actions, Clock clock, Duration outcomeWait) {
-        this.passwords = passwords;
-        this.state = state;
+    public AgentGateway(Supplier<Accounts> accounts, Authenticator authenticator, AgentTokens tokens, SignInGuard guard,
+                        boolean refuseDemoPassword, Function<String, Object> state, Supplier<Object> team,
+                        Function<String, String> endpointOf, ContactPublisher actions, BiConsumer<String, Long> signOuts, Clock clock,
+                        Duration outcomeWait) {
+        this.accounts = accounts;
+        this.authenticator = authenticator;
         this.tokens = tokens;
+        this.guard = guard;
+        this.refuseDemoPassword = refuseDemoPassword;
+        this.state = state;
+        this.team = team;
+        this.endpointOf = endpointOf;
         this.actions = actions;
+        this.signOuts = signOuts;
         this.clock = clock;
         this.outcomeWait = outcomeWait;
-        this.socket = new AgentSocket(tokens);
+        this.socket = new AgentSocket(authenticator);
     }
 
     public List<Route> routes() {
         return List.of(
-                Route.post("/api/agent/login", this::login),
-                Route.get("/api/agent/me", r -> {
-                    Optional<String> agent = tokens.agentOf(bearer(r));
-                    return agent.isEmpty() ? unauthorized() : HttpResponse.ok(state.apply(agent.get()));
+                Route.post("/api/agent/login", Policy.ANYONE, Route.Body.JSON, this::login).on(Route.Work.SIGN_IN),
+                Route.post("/api/agent/logout", Policy.AGENT, Route.Body.JSON, this::logout),
+                Route.get("/api/agent/me", Policy.AGENT, r -> HttpResponse.ok(state.apply(r.caller().agentId()))),
+                Route.get("/api/agent/team", Policy.AGENT, r -> HttpResponse.ok(team.get())),
+                action("/api/agent/presence", (r, agent, body) ->
+                        new PresenceChanged(agent, presence(text(body, "presence", true)))),
+                action("/api/agent/offers/{offerId}/accept", (r, agent, body) ->
+                        new OfferAccepted(agent, r.param("offerId"))),
+                action("/api/agent/offers/{offerId}/reject", (r, agent, body) ->
+                        new OfferRejected(agent, r.param("offerId"), text(body, "reason", false))),
+                Route.post("/api/agent/contacts/{contactId}/reply", Policy.AGENT, Route.Body.JSON, r -> {
+                    String contact = r.param("contactId");
+                    if (ContactIntake.ENDPOINT.equals(endpointOf.apply(contact))) {
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("status", "refused");
+                        out.put("reason", "undeliverable");
+                        out.put("error", "this contact was made through the HTTP API, so no channel holds a thread to "
+                                + "the customer: a reply cannot be delivered. Reach them directly (their details are "
+                                + "on the contact) and add a note.");
+                        return HttpResponse.json(HttpResponseStatus.CONFLICT, out);
+                    }
+                    return act(r, (req, agent, body) -> new AgentReplied(agent, contact, text(body, "text", true)));
                 }),
-                Route.post("/api/agent/presence", r -> act(r, (agent, body) ->
-                        new PresenceChanged(agent, presence(text(body, "presence", true))))),
-                Route.post("/api/agent/offers/{offerId}/accept", r -> act(r, (agent, body) ->
-                        new OfferAccepted(agent, r.param("offerId")))),
-                Route.post("/api/agent/offers/{offerId}/reject", r -> act(r, (agent, body) ->
-                        new OfferRejected(agent, r.param("offerId"), text(body, "reason", false)))),
-                Route.post("/api/agent/contacts/{contactId}/reply", r -> act(r, (agent, body) ->
-                        new AgentReplied(agent, r.param("contactId"), text(body, "text", true)))),
-                Route.post("/api/agent/contacts/{contactId}/notes", r -> act(r, (agent, body) ->
-                        new NoteAdded(agent, r.param("contactId"), text(body, "text", true)))),
-                Route.post("/api/agent/contacts/{contactId}/transfer", r -> act(r, (agent, body) -> {
+                action("/api/agent/contacts/{contactId}/notes", (r, agent, body) ->
+                        new NoteAdded(agent, r.param("contactId"), text(body, "text", true))),
+                action("/api/agent/contacts/{contactId}/transfer", (r, agent, body) -> {
                     String toAgent = text(body, "toAgent", false);
                     String toQueue = text(body, "toQueue", false);
                     if ((toAgent == null) == (toQueue == null)) {
@@ -109,13 +160,13 @@ public final class AgentGateway {
                     }
                     return new TransferRequested(agent, r.param("contactId"), toAgent, toQueue,
                             text(body, "note", true));
-                })),
-                Route.post("/api/agent/contacts/{contactId}/wrap-up", r -> act(r, (agent, body) -> {
+                }),
+                action("/api/agent/contacts/{contactId}/wrap-up", (r, agent, body) -> {
                     Instant followUpAt = instant(body, "followUpAt");
                     String note = text(body, "followUpNote", false);
                     return new ContactWrappedUp(agent, r.param("contactId"), text(body, "disposition", true),
                             followUpAt, note);
-                })));
+                }));
     }
 
     /** The WebSocket of the agents' live feed, for the HTTP server's pipeline. */
@@ -125,51 +176,97 @@ public final class AgentGateway {
 
     /** Every committed decision, from the decisions observer: answers waiting actions and feeds the agents' sockets. */
     public void observe(RoutingDecision d) {
-        if (d.causeEventId() != null) {
-            Outcome o = waiting.get(d.causeEventId());
+        String cause = d.causeEventId();
+        if (cause != null && cause.startsWith("agent:")) {
+            Outcome o = waiting.get(cause);
             if (o != null) {
                 o.decisions.add(d);
                 o.first.countDown();
+            }
+            if (!(d.type() == DecisionType.REFUSED && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
+                synchronized (outcomes) {
+                    outcomes.computeIfAbsent(cause, k -> new ArrayList<>()).add(d);
+                }
             }
         }
         socket.publish(d);
     }
 
+    /** An agent signed out at {@code atMillis}, here or on another instance: their tokens and feeds end. */
+    public void signedOut(String agentId, long atMillis) {
+        authenticator.signedOut(agentId, atMillis);
+        socket.recheck();
+    }
+
+    /** The accounts changed (agents.yaml reloaded): feeds of agents removed or with a new password end. */
+    public void accountsChanged() {
+        socket.recheck();
+    }
+
     private HttpResponse login(HttpRequest r) {
-        JsonNode body = body(r);
+        JsonNode body = r.json();
         String agentId = text(body, "agentId", true);
         String password = text(body, "password", true);
-        String hash = passwords.get().get(agentId);
-        if (hash == null || !Passwords.matches(password.toCharArray(), hash)) {
+        if (agentId.length() > 64 || password.length() > 1024) {
+            throw new HttpRequest.BadRequest("agentId or password too long (at most 64 and 1024 characters)");
+        }
+        long wait = guard.retryAfter(agentId, r.clientAddress());
+        if (wait > 0) {
+            return HttpResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed sign-ins for this agent "
+                    + "or from this address; try again in " + wait + " s").withHeader("Retry-After", Long.toString(wait));
+        }
+        Accounts.AgentAccount account = accounts.get().agents().get(agentId);
+        String hash = account == null || account.passwordHash() == null ? null : account.passwordHash();
+        boolean matches = Passwords.matches(password.toCharArray(), hash != null ? hash : UNKNOWN_AGENT_HASH)
+                && hash != null;
+        if (!matches) {
+            guard.failed(agentId, r.clientAddress());
             return HttpResponse.error(HttpResponseStatus.UNAUTHORIZED,
                     "unknown agent or wrong password (an agent signs in with the id and password from agents.yaml)");
         }
-        AgentTokens.Issued issued = tokens.issue(agentId);
+        if (refuseDemoPassword && password.equals(DEMO_PASSWORD)) {
+            return HttpResponse.error(HttpResponseStatus.FORBIDDEN, "the example's demo password is refused on a "
+                    + "server reachable beyond loopback: give " + agentId + " a password of their own (router "
+                    + "hash-password, then agents.yaml)");
+        }
+        guard.succeeded(agentId);
+        AgentTokens.Issued issued = tokens.issue(agentId, hash, authenticator.notBefore(agentId));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("agentId", agentId);
+        out.put("supervisor", account.supervisor());
         out.put("token", issued.token());
         out.put("expiresAt", issued.expiresAt().toString());
         return HttpResponse.ok(out);
     }
 
+    private HttpResponse logout(HttpRequest r) {
+        String agent = r.caller().agentId();
+        signOuts.accept(agent, clock.millis());
+        return HttpResponse.ok(Map.of("agentId", agent, "status", "signed out"));
+    }
+
     @FunctionalInterface
     private interface Action {
-        AgentEvent of(String agentId, JsonNode body);
+        AgentEvent of(HttpRequest request, String agentId, JsonNode body);
+    }
+
+    private Route action(String template, Action action) {
+        return Route.post(template, Policy.AGENT, Route.Body.JSON, r -> act(r, action));
     }
 
     private HttpResponse act(HttpRequest r, Action action) throws InterruptedException, IOException {
-        Optional<String> agent = tokens.agentOf(bearer(r));
-        if (agent.isEmpty()) {
-            return unauthorized();
-        }
+        String agent = r.caller().agentId();
         AgentEvent data;
         try {
-            data = action.of(agent.get(), body(r));
+            data = action.of(r, agent, r.json());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new HttpRequest.BadRequest(e.getMessage());
         }
         String key = r.header("Idempotency-Key");
-        String eventId = "agent:" + agent.get() + ":" + (key != null && !key.isBlank() ? key : UUID.randomUUID());
+        if (key != null && (key.length() > 100 || key.isBlank())) {
+            throw new HttpRequest.BadRequest("Idempotency-Key: expected 1 to 100 characters");
+        }
+        String eventId = "agent:" + agent + ":" + (key != null ? key : UUID.randomUUID());
         ContactEvent event = ContactEvent.of(eventId, SOURCE, clock.instant(), data);
         Outcome outcome = new Outcome();
         waiting.put(eventId, outcome);
@@ -188,13 +285,26 @@ public final class AgentGateway {
                 return HttpResponse.json(HttpResponseStatus.ACCEPTED, out);
             }
             Thread.sleep(50); // the other decisions of the same transaction arrive right behind the first
-            return answer(eventId, List.copyOf(outcome.decisions));
+            List<RoutingDecision> decisions = List.copyOf(outcome.decisions);
+            if (decisions.stream().anyMatch(d -> d.type() == DecisionType.REFUSED
+                    && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
+                List<RoutingDecision> first;
+                synchronized (outcomes) {
+                    first = outcomes.get(eventId) == null ? null : List.copyOf(outcomes.get(eventId));
+                }
+                if (first != null && !first.isEmpty()) {
+                    return answer(eventId, first, true);
+                }
+            }
+            return answer(eventId, decisions, false);
         } finally {
             waiting.remove(eventId);
         }
     }
 
-    private static HttpResponse answer(String eventId, List<RoutingDecision> decisions) throws IOException {
+    /** The answer to an action from the router's decisions about it ({@code again}: about its first sending). */
+    private static HttpResponse answer(String eventId, List<RoutingDecision> decisions, boolean again)
+            throws IOException {
         ObjectNode out = HttpResponse.JSON.createObjectNode();
         out.put("eventId", eventId);
         ArrayNode list = out.putArray("decisions");
@@ -204,38 +314,13 @@ public final class AgentGateway {
         RoutingDecision refused = decisions.stream().filter(d -> d.type() == DecisionType.REFUSED).findFirst()
                 .orElse(null);
         if (refused == null || refused.reason() == RefusalReason.DUPLICATE_EVENT) {
-            out.put("status", refused == null ? "applied" : "already applied");
+            out.put("status", refused == null ? (again ? "already applied" : "applied") : "already applied");
             return HttpResponse.json(HttpResponseStatus.OK, out);
         }
         out.put("error", refused.text() != null ? refused.text() : refused.reason().name());
         out.put("reason", refused.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        out.put("status", "refused");
+        out.put("status", again ? "refused before" : "refused");
         return HttpResponse.json(HttpResponseStatus.CONFLICT, out);
-    }
-
-    private static HttpResponse unauthorized() {
-        return HttpResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing, expired or invalid token (sign in with "
-                + "POST /api/agent/login, then send 'Authorization: Bearer <token>')");
-    }
-
-    private static String bearer(HttpRequest r) {
-        String auth = r.header("Authorization");
-        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
-    }
-
-    private static JsonNode body(HttpRequest r) {
-        if (r.body().length == 0) {
-            return HttpResponse.JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = HttpResponse.JSON.readTree(r.body());
-            if (node == null || !node.isObject()) {
-                throw new HttpRequest.BadRequest("body: expected a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new HttpRequest.BadRequest("body is not valid JSON: " + e.getMessage());
-        }
     }
 
     private static String text(JsonNode body, String field, boolean required) {

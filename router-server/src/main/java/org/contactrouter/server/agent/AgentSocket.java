@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.contactrouter.access.Authenticator;
+import org.contactrouter.access.Caller;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.server.wire.DecisionJson;
 
@@ -44,11 +46,22 @@ public final class AgentSocket {
     static final String PATH = "/agent/ws";
     private static final int MAX_FRAME = 4096;
 
-    private final AgentTokens tokens;
+    private final Authenticator authenticator;
     private final Map<String, Set<Channel>> byAgent = new ConcurrentHashMap<>();
+    private final Map<Channel, String> tokens = new ConcurrentHashMap<>();
 
-    AgentSocket(AgentTokens tokens) {
-        this.tokens = tokens;
+    AgentSocket(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** Closes every feed whose token no longer holds (signed out, removed from agents.yaml, password changed). */
+    void recheck() {
+        tokens.forEach((channel, token) -> {
+            if (!(authenticator.authenticate(token) instanceof Caller.Agent)) {
+                channel.writeAndFlush(new CloseWebSocketFrame(4401, "signed out"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     /** A handler for one connection, in front of the routes. */
@@ -116,7 +129,7 @@ public final class AgentSocket {
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
             String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("token", List.of()).stream()
                     .findFirst().orElse(null);
-            String agent = tokens.agentOf(token).orElse(null);
+            String agent = authenticator.authenticate(token) instanceof Caller.Agent a ? a.id() : null;
             if (agent == null) {
                 refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "missing, expired or invalid token: sign in with POST "
                         + "/api/agent/login and open /agent/ws?token=<token>");
@@ -140,7 +153,11 @@ public final class AgentSocket {
             handshaker.handshake(channel, req).addListener(f -> {
                 if (f.isSuccess()) {
                     byAgent.computeIfAbsent(agent, a -> ConcurrentHashMap.newKeySet()).add(channel);
-                    channel.closeFuture().addListener(c -> byAgent.getOrDefault(agent, Set.of()).remove(channel));
+                    tokens.put(channel, token);
+                    channel.closeFuture().addListener(c -> {
+                        byAgent.getOrDefault(agent, Set.of()).remove(channel);
+                        tokens.remove(channel);
+                    });
                     channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"welcome\",\"agentId\":\"" + agent + "\"}"));
                 }
             });

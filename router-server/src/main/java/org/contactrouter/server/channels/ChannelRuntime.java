@@ -30,6 +30,7 @@ import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.http.HttpRequest;
 import org.contactrouter.server.http.HttpResponse;
+import org.contactrouter.server.http.Policy;
 import org.contactrouter.server.http.Route;
 import org.contactrouter.server.kafka.KafkaTopics;
 
@@ -72,11 +73,16 @@ public final class ChannelRuntime implements AutoCloseable {
         if (config.twilio() != null) {
             twilio = new TwilioChannel(config.twilio(), publisher, reports, clock);
             closeInOrder.add(0, twilio);
-            routes.add(Route.post("/twilio/voice", r -> answer(twilio.voice(webhook(r)))));
-            routes.add(Route.post("/twilio/voice/status", r -> answer(twilio.voiceStatus(webhook(r)))));
-            routes.add(Route.post("/twilio/voice/recording", r -> answer(twilio.voiceRecording(webhook(r)))));
-            routes.add(Route.post("/twilio/sms", r -> answer(twilio.sms(webhook(r)))));
-            routes.add(Route.post("/twilio/sms/status", r -> answer(twilio.messageStatus(webhook(r)))));
+            routes.add(Route.post("/twilio/voice", Policy.PUBLIC_DOOR, Route.Body.FORM,
+                    r -> answer(twilio.voice(webhook(r)))));
+            routes.add(Route.post("/twilio/voice/status", Policy.PUBLIC_DOOR, Route.Body.FORM,
+                    r -> answer(twilio.voiceStatus(webhook(r)))));
+            routes.add(Route.post("/twilio/voice/recording", Policy.PUBLIC_DOOR, Route.Body.FORM,
+                    r -> answer(twilio.voiceRecording(webhook(r)))));
+            routes.add(Route.post("/twilio/sms", Policy.PUBLIC_DOOR, Route.Body.FORM,
+                    r -> answer(twilio.sms(webhook(r)))));
+            routes.add(Route.post("/twilio/sms/status", Policy.PUBLIC_DOOR, Route.Body.FORM,
+                    r -> answer(twilio.messageStatus(webhook(r)))));
             senders.add(new ChannelSender("twilio", EnumSet.of(Channel.SMS, Channel.WHATSAPP, Channel.VOICE),
                     twilio::send, e -> e instanceof TwilioSendException t ? t.retryable()
                     : !(e instanceof IllegalArgumentException)));

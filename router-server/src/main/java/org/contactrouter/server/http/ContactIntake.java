@@ -1,13 +1,17 @@
 package org.contactrouter.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.ContactEvent;
 import org.contactrouter.events.ContactPublisher;
@@ -27,17 +31,24 @@ import org.contactrouter.events.Identity;
 public final class ContactIntake {
 
     static final String SOURCE = "/api/contacts";
+    /** The endpoint of contacts made here: no channel adapter holds a thread to answer them on. */
+    public static final String ENDPOINT = "api";
+    private static final Pattern LANGUAGE_TAG = Pattern.compile("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8}){0,4}");
+    private static final int MAX_ATTRIBUTES = 50;
 
     private final ContactPublisher publisher;
+    private final Supplier<Set<String>> domains;
     private final Clock clock;
 
-    public ContactIntake(ContactPublisher publisher, Clock clock) {
+    /** @param domains the routing domains the config names; a contact for any other is refused */
+    public ContactIntake(ContactPublisher publisher, Supplier<Set<String>> domains, Clock clock) {
         this.publisher = publisher;
+        this.domains = domains;
         this.clock = clock;
     }
 
     public HttpResponse post(HttpRequest request) {
-        ContactEvent event = parse(request.body());
+        ContactEvent event = parse(request.json());
         try {
             publisher.publish(event);
         } catch (ContactPublisher.PublishException e) {
@@ -51,19 +62,7 @@ public final class ContactIntake {
         return HttpResponse.json(HttpResponseStatus.ACCEPTED, body);
     }
 
-    ContactEvent parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = HttpResponse.JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new HttpRequest.BadRequest("body is not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        } catch (java.io.IOException e) {
-            throw new HttpRequest.BadRequest("body cannot be read: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new HttpRequest.BadRequest("body: expected a JSON object with id, channel and customer");
-        }
+    ContactEvent parse(JsonNode root) {
         String id = text(root, "id", true);
         if (id.length() > 200) {
             throw new HttpRequest.BadRequest("id: " + id.length() + " characters (expected at most 200)");
@@ -105,6 +104,10 @@ public final class ContactIntake {
             if (!attrs.isObject()) {
                 throw new HttpRequest.BadRequest("attributes: expected an object of strings");
             }
+            if (attrs.size() > MAX_ATTRIBUTES) {
+                throw new HttpRequest.BadRequest("attributes: " + attrs.size() + " (expected at most " + MAX_ATTRIBUTES
+                        + ")");
+            }
             attrs.fields().forEachRemaining(f -> {
                 if (!f.getValue().isTextual()) {
                     throw new HttpRequest.BadRequest("attributes." + f.getKey() + ": " + f.getValue()
@@ -114,11 +117,19 @@ public final class ContactIntake {
             });
         }
         String domain = text(root, "domain", false);
-        if (domain != null && domain.isBlank()) {
-            throw new HttpRequest.BadRequest("domain: '' (expected a routing domain name, or leave it out)");
+        Set<String> known = domains.get();
+        if (domain != null && !known.contains(domain)) {
+            // Each domain is a routing engine of its own: only those the config names may be made.
+            throw new HttpRequest.BadRequest("domain: '" + domain + "' is not a routing domain of this server "
+                    + "(expected one of: " + String.join(", ", new TreeSet<>(known)) + ", or leave it out)");
+        }
+        String language = text(root, "language", false);
+        if (language != null && (language.length() > 35 || !LANGUAGE_TAG.matcher(language).matches())) {
+            throw new HttpRequest.BadRequest("language: '" + language + "' (expected a language tag such as de or "
+                    + "en-GB)");
         }
         CustomerMessage message = new CustomerMessage(channel, "api:" + id, new Customer(text(c, "name", false), identities),
-                "api", text(root, "language", false), text(root, "subject", false), text(root, "text", false), attributes);
+                ENDPOINT, language == null ? null : language.toLowerCase(Locale.ROOT), text(root, "subject", false), text(root, "text", false), attributes);
         return new ContactEvent("api:" + id, SOURCE, clock.instant(), channel.wireName() + ":api:" + id, domain, message);
     }
 

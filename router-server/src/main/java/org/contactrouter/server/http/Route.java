@@ -4,27 +4,70 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * One route: a method, a path template with {name} segments, and what answers it.
+ * One route: a method, a path template with {name} segments, who may call it, what body it takes, where its work
+ * runs, and what answers it. The policy is part of the declaration, so no route exists without one.
  *
  * @param method   HTTP method
  * @param template path template such as {@code /api/contacts/{id}}
+ * @param policy   who may call it
+ * @param body     the body it takes; a POST with another content type is answered 415 before the route runs
+ * @param work     which pool runs it: a slow dependency slows only the routes that need it
  * @param handler  the answer
  */
-public record Route(String method, String template, Handler handler) {
+public record Route(String method, String template, Policy policy, Body body, Work work, Handler handler) {
+
+    public Route {
+        Objects.requireNonNull(policy, () -> method + " " + template + " has no policy: every route states who may "
+                + "call it (Policy in org.contactrouter.server.http)");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(handler, "handler");
+    }
 
     @FunctionalInterface
     public interface Handler {
         HttpResponse handle(HttpRequest request) throws Exception;
     }
 
-    public static Route get(String template, Handler handler) {
-        return new Route("GET", template, handler);
+    /** The body a route takes. */
+    public enum Body {
+        NONE(null),
+        /** {@code application/json}: a cross-site HTML form cannot send it, so no form post reaches a JSON route. */
+        JSON("application/json"),
+        /** {@code application/x-www-form-urlencoded}: Twilio's webhooks, which prove themselves by signature. */
+        FORM("application/x-www-form-urlencoded");
+
+        final String mediaType;
+
+        Body(String mediaType) {
+            this.mediaType = mediaType;
+        }
     }
 
-    public static Route post(String template, Handler handler) {
-        return new Route("POST", template, handler);
+    /** Where a route's work runs. */
+    public enum Work {
+        /** Quick work and waits on Kafka. */
+        GENERAL,
+        /** Reads of the ledger database, which may hang with it. */
+        LEDGER,
+        /** Password hashing, deliberately slow. */
+        SIGN_IN
+    }
+
+    public static Route get(String template, Policy policy, Handler handler) {
+        return new Route("GET", template, policy, Body.NONE, Work.GENERAL, handler);
+    }
+
+    public static Route post(String template, Policy policy, Body body, Handler handler) {
+        return new Route("POST", template, policy, body, Work.GENERAL, handler);
+    }
+
+    /** This route, run on another pool. */
+    public Route on(Work pool) {
+        return new Route(method, template, policy, body, pool, handler);
     }
 
     /** The path parameters when {@code path} fits the template, else null. */

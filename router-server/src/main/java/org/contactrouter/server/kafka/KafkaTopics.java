@@ -49,11 +49,13 @@ public final class KafkaTopics {
     public static final String MESSAGES_STATUS = "messages.status";
     /** Each partition's floor (queues, agents, open contacts) as its instance last saw it; compacted by partition. */
     public static final String OPS_FLOOR = "ops.floor";
+    /** The last sign-out of each agent ({@code <agent id>\n<epoch ms>}); compacted by agent, read by every instance. */
+    public static final String AGENT_SIGNOUTS = "agent.signouts";
 
     /** All of the router's topics, in the order above. */
     public static final List<String> ALL = List.of(
             CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, ROUTING_JOURNAL, ROUTING_DECISIONS, MESSAGES_OUT,
-            MESSAGES_STATUS, OPS_FLOOR);
+            MESSAGES_STATUS, OPS_FLOOR, AGENT_SIGNOUTS);
 
     /** Topic configs for the topics that are kept forever. */
     static final Map<String, String> RETAINED_FOREVER = Map.of(
@@ -69,7 +71,7 @@ public final class KafkaTopics {
         return switch (topic) {
             case ROUTING_JOURNAL, ROUTING_DECISIONS -> RETAINED_FOREVER;
             case CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, MESSAGES_OUT, MESSAGES_STATUS -> Map.of();
-            case OPS_FLOOR -> Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            case OPS_FLOOR, AGENT_SIGNOUTS -> Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.SEGMENT_MS_CONFIG, "3600000");
             default -> throw new IllegalArgumentException("Not a router topic: " + topic + " (topics: " + ALL + ")");
         };

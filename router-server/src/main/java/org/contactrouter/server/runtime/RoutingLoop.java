@@ -319,6 +319,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                     row.put("contactId", c.id());
                     row.put("status", c.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
                     row.put("channel", c.channel().wireName());
+                    row.put("endpoint", c.endpoint());
                     row.put("customerKey", c.customerKey());
                     row.put("queue", c.queueId());
                     row.put("owner", c.ownerAgentId());

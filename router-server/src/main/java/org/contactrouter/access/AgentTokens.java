@@ -1,4 +1,4 @@
-package org.contactrouter.server.agent;
+package org.contactrouter.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +19,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Sign-in tokens of the agent desktop: {@code <agent id and expiry, base64url>.<HMAC-SHA256 of them>}. Stateless, so
- * any instance with the same secret accepts them; they expire and cannot be forged without the secret.
+ * Sign-in tokens of the agent desktop: {@code <agent id, issue time, expiry, password fingerprint; base64url>.<HMAC-SHA256
+ * of them>}. Any instance with the same secret can check them; they expire and cannot be forged without the secret.
+ * Whether a genuine token still holds (the agent still in agents.yaml with the same password, not signed out since)
+ * is decided by {@link Authenticator}.
  *
  * <p>The secret comes from {@code ROUTER_AGENT_TOKEN_SECRET} (base64, at least 32 bytes; give all instances the same
  * one), or else from {@code agent-token.key} in the data directory, made on first start (readable by the owner only).
@@ -36,6 +38,21 @@ public final class AgentTokens {
 
     /** A token and when it stops being accepted. */
     public record Issued(String token, Instant expiresAt) {
+    }
+
+    /**
+     * What a genuine, unexpired token says.
+     *
+     * @param agentId     who it was issued to
+     * @param issuedAt    when (milliseconds), so a sign-out can revoke every token issued before it
+     * @param expiresAt   when it stops being accepted
+     * @param fingerprint of the password hash it was issued against: a changed password revokes it
+     */
+    public record Claims(String agentId, long issuedAt, Instant expiresAt, String fingerprint) {
+        /** An id of the token, for logs and the agent feed's sockets. */
+        public String tokenId() {
+            return agentId + "@" + issuedAt;
+        }
     }
 
     public AgentTokens(byte[] secret, Duration ttl, Clock clock) {
@@ -72,15 +89,18 @@ public final class AgentTokens {
         return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
     }
 
-    public Issued issue(String agentId) {
-        Instant expires = clock.instant().plus(ttl);
-        String payload = B64.encodeToString((agentId + "\n" + expires.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+    /** A token for {@code agentId}, tied to the password hash they signed in with, issued no earlier than given. */
+    public Issued issue(String agentId, String passwordHash, long notBeforeMillis) {
+        long issued = Math.max(clock.millis(), notBeforeMillis);
+        Instant expires = Instant.ofEpochMilli(issued).plus(ttl);
+        String payload = B64.encodeToString(String.join("\n", agentId, Long.toString(issued),
+                Long.toString(expires.getEpochSecond()), fingerprint(passwordHash)).getBytes(StandardCharsets.UTF_8));
         return new Issued(payload + "." + B64.encodeToString(mac(payload)), expires);
     }
 
-    /** The agent a token was issued to, when it is genuine and not expired. */
-    public Optional<String> agentOf(String token) {
-        if (token == null) {
+    /** What a token says, when it is genuine and not expired; whether it still holds is {@link Authenticator}'s call. */
+    public Optional<Claims> verify(String token) {
+        if (token == null || token.length() > 1024) {
             return Optional.empty();
         }
         int dot = token.indexOf('.');
@@ -88,20 +108,33 @@ public final class AgentTokens {
             return Optional.empty();
         }
         String payload = token.substring(0, dot);
-        byte[] given;
         try {
-            given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            byte[] given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(mac(payload), given)) {
+                return Optional.empty();
+            }
+            String[] parts = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8).split("\n");
+            if (parts.length != 4) {
+                return Optional.empty();
+            }
+            Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[2]));
+            if (!expires.isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.of(new Claims(parts[0], Long.parseLong(parts[1]), expires, parts[3]));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(mac(payload), given)) {
-            return Optional.empty();
+    }
+
+    /** A short digest of a password hash: tokens carry it, so changing the password revokes them. */
+    public static String fingerprint(String passwordHash) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(passwordHash.getBytes(StandardCharsets.UTF_8));
+            return B64.encodeToString(java.util.Arrays.copyOf(digest, 9));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-        String[] parts = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8).split("\n", 2);
-        if (parts.length != 2 || Long.parseLong(parts[1]) <= clock.instant().getEpochSecond()) {
-            return Optional.empty();
-        }
-        return Optional.of(parts[0]);
     }
 
     private byte[] mac(String payload) {

@@ -1,4 +1,4 @@
-package org.contactrouter.server.agent;
+package org.contactrouter.access;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

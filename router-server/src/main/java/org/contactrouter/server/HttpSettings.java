@@ -1,0 +1,68 @@
+package org.contactrouter.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP listeners of an instance.
+ *
+ * @param host                 interface of the internal listener (API, desktop, /ops, /metrics, and the public doors)
+ * @param port                 its port (0 picks a free one)
+ * @param publicHost           interface of a separate public listener (Twilio webhooks, chat, health), or null
+ * @param publicPort           its port; ignored without {@code publicHost}
+ * @param publicNames          host names clients reach this server by (Host header); loopback names always work
+ * @param trustedProxies       addresses or CIDR blocks of reverse proxies whose X-Forwarded-For is believed
+ * @param tlsCertificate       PEM certificate chain of the internal listener, or null for plain HTTP
+ * @param tlsKey               PEM private key of the internal listener, or null
+ * @param publicTlsCertificate PEM certificate chain of the public listener, or null
+ * @param publicTlsKey         PEM private key of the public listener, or null
+ */
+public record HttpSettings(String host, int port, String publicHost, int publicPort, List<String> publicNames,
+                           List<String> trustedProxies, Path tlsCertificate, Path tlsKey, Path publicTlsCertificate,
+                           Path publicTlsKey) {
+
+    public HttpSettings {
+        Objects.requireNonNull(host, "host");
+        check(port >= 0 && port <= 65535, "http.port: " + port + " (expected 0..65535)");
+        if (publicHost != null && publicHost.isBlank()) {
+            publicHost = null;
+        }
+        check(publicPort >= 0 && publicPort <= 65535, "http.public.port: " + publicPort + " (expected 0..65535)");
+        publicNames = List.copyOf(publicNames);
+        trustedProxies = List.copyOf(trustedProxies);
+        check((tlsCertificate == null) == (tlsKey == null),
+                "http.tls: give both certificate and key, or neither");
+        check((publicTlsCertificate == null) == (publicTlsKey == null),
+                "http.public.tls: give both certificate and key, or neither");
+        check(publicHost != null || publicTlsCertificate == null,
+                "http.public.tls: there is no public listener (set http.public.host and http.public.port)");
+    }
+
+    /** The internal listener alone, plain HTTP, on {@code host}:{@code port}: the embedded default, and tests. */
+    public static HttpSettings plain(String host, int port) {
+        return new HttpSettings(host, port, null, 0, List.of(), List.of(), null, null, null, null);
+    }
+
+    /** Whether an interface serves beyond this machine (0.0.0.0, a LAN or public address, a name). */
+    static boolean beyondLoopback(String host) {
+        try {
+            return !InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
+    }
+
+    /** Whether any listener serves beyond this machine. */
+    boolean servesBeyondLoopback() {
+        return beyondLoopback(host) || (publicHost != null && beyondLoopback(publicHost));
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
