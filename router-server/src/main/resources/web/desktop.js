@@ -2,7 +2,7 @@
  * Contact Router agent desktop. Plain JavaScript, no dependencies, no build step.
  *
  * Reads:  POST /api/agent/login, GET /api/agent/me, the live feed /agent/ws?token=..., the ledger
- *         (/api/contacts/{id}, /api/customers/{key}/contacts, /api/agents/{id}/contacts) and /api/ops/floor
+ *         (/api/contacts/{id}, /api/customers/{key}/contacts, /api/agents/{id}/contacts) and /api/agent/team
  *         (agent names and queues, for transfers and history).
  * Writes: POST /api/agent/presence, offers/{id}/accept|reject, contacts/{id}/reply|notes|transfer|wrap-up.
  *
@@ -273,6 +273,11 @@
         sessionStorage.setItem(STORE, JSON.stringify(r.body));
       } catch (e) { /* storage disabled: this tab only */ }
       $('signin-password').value = '';
+      const next = new URLSearchParams(location.search).get('next');
+      if (next === '/ops' && r.body.supervisor) {
+        location.replace('/ops'); // the supervisor view reads the same sign-in from this tab's storage
+        return;
+      }
       start(r.body);
     } catch (e) {
       message.textContent = 'Sign-in failed: ' + e.message;
@@ -337,7 +342,7 @@
 
   const loadFloor = async () => {
     try {
-      const floor = await getJson('/api/ops/floor');
+      const floor = await getJson('/api/agent/team');
       if (!floor) {
         return;
       }
@@ -1111,6 +1116,9 @@
           await request('POST', '/api/agent/presence', { presence: 'offline' }, { 'Idempotency-Key': newKey() });
         } catch (e) { /* signed out all the same; the router sets a missed offer's agent away */ }
       }
+      try {
+        await request('POST', '/api/agent/logout', {}); // revokes the token on every instance
+      } catch (e) { /* the token still expires on its own */ }
       signOut('You signed out and are offline.');
     });
     document.querySelectorAll('#presence input').forEach((i) => i.addEventListener('change', setPresence));

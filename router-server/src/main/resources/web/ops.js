@@ -68,8 +68,27 @@
     body.replaceChildren(...rows.map((values) => cells(h('tr'), values)));
   };
 
+  /** The sign-in of this tab (made on /agent); a supervisor's token opens the floor and the reports. */
+  const token = (() => {
+    try {
+      const login = JSON.parse(sessionStorage.getItem('contact-router-agent'));
+      return login && login.token && (!login.expiresAt || new Date(login.expiresAt) > new Date()) ? login.token : null;
+    } catch (e) {
+      return null;
+    }
+  })();
+  const signIn = () => location.replace('/agent?next=/ops');
+
   const getJson = async (path) => {
-    const r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (!token) {
+      signIn();
+      throw new Error('sign in as a supervisor first');
+    }
+    const r = await fetch(path, { headers: { Accept: 'application/json', Authorization: 'Bearer ' + token },
+      cache: 'no-store' });
+    if (r.status === 401) {
+      signIn();
+    }
     if (!r.ok) {
       let message = 'HTTP ' + r.status;
       try {

@@ -90,7 +90,7 @@ class AgentTokensTest {
         String token = tokens.issue("anna", HASH, auth.notBefore("anna")).token();
         assertThat(auth.authenticate(token)).isEqualTo(new Caller.Agent("anna", true, "anna@" + NOW.toEpochMilli()));
 
-        accounts.set(new Accounts(Map.of("anna", new Accounts.AgentAccount(HASH.replace("AAAA$", "BBBB$"), true)),
+        accounts.set(new Accounts(Map.of("anna", new Accounts.AgentAccount(HASH.replace("AAA=", "BBB="), true)),
                 Map.of()));
         assertThat(auth.authenticate(token)).as("password changed").isEqualTo(Caller.ANONYMOUS);
         accounts.set(new Accounts(Map.of(), Map.of()));

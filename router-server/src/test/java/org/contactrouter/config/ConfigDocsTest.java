@@ -40,6 +40,7 @@ class ConfigDocsTest {
                 "### rule conditions",
                 "## agents.yaml", "### agent defaults", "### agent",
                 "## customers.yaml", "### customer",
+                "## integrations.yaml", "### integration",
                 "## router.yaml: channels", "### twilio", "### email", "### imap", "### smtp", "### chat");
     }
 }

@@ -64,6 +64,7 @@ class AgentDesktopBrowserTest {
                     name: Ann Example
                     skills: { support: 3 }
                     password: "%s"
+                    role: supervisor
                   - id: bob
                     name: Bob Example
                     skills: { support: 3 }
@@ -154,7 +155,8 @@ class AgentDesktopBrowserTest {
         await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(conversationWith(ann, "Lena Vogel")
                 .findElement(By.cssSelector("ol.log")).getText()).contains("Thank you! It is invoice 4711."));
 
-        // The supervisor view shows the queue, Ann with her chat, and why the contact went to her.
+        // The supervisor view (Ann is the team lead: her sign-in in this tab opens it) shows the queue, Ann with her
+        // chat, and why the contact went to her.
         ann.get(base + "/ops");
         String version = client.get("/api/config").path("version").asText();
         awaitText(ann, By.id("config-version"), version);

@@ -50,6 +50,11 @@ final class ServerClient {
         return URI.create("http://127.0.0.1:" + server.httpPort() + path);
     }
 
+    /** Sends a request as it is, without credentials unless it carries its own. */
+    HttpResponse<String> sendAnonymous(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Sends a request, with the test integration's key unless it carries credentials of its own. */
     HttpResponse<String> send(HttpRequest request) throws Exception {
         if (request.headers().firstValue("Authorization").isEmpty()) {
