@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Slows down password guessing: failed sign-ins are counted per agent id and per client address; after
- * {@code freeFailures} of either, each further failure locks that id or address out for twice as long as the last
- * (from {@code firstLockout} up to {@code maxLockout}). A success clears the id's count. Unknown ids are counted like
+ * {@code freeFailures} for an id (four times as many for an address, which a whole office may share behind one NAT),
+ * each further failure locks that id or address out for twice as long as the last (from {@code firstLockout} up to
+ * {@code maxLockout}). A success clears the id's count. Unknown ids are counted like
  * known ones, so the answers say nothing about which ids exist. The table is bounded: the least recently touched
  * entries go first.
  */
@@ -42,8 +43,8 @@ public final class SignInGuard {
     }
 
     public synchronized void failed(String agentId, String address) {
-        count("id:" + agentId);
-        count("address:" + address);
+        count("id:" + agentId, freeFailures);
+        count("address:" + address, freeFailures * 4);
     }
 
     public synchronized void succeeded(String agentId) {
@@ -55,14 +56,14 @@ public final class SignInGuard {
         return f == null ? 0 : f[1];
     }
 
-    private void count(String key) {
+    private void count(String key, int free) {
         long now = clock.millis();
         long[] f = failures.computeIfAbsent(key, k -> new long[2]);
         if (f[1] != 0 && now - f[1] > maxLockout.toMillis()) {
             f[0] = 0; // quiet for longer than the longest lock-out: start again
         }
         f[0]++;
-        long over = f[0] - freeFailures;
+        long over = f[0] - free;
         if (over > 0) {
             long lock = firstLockout.toMillis() << Math.min(over - 1, 30);
             f[1] = now + Math.min(lock, maxLockout.toMillis());

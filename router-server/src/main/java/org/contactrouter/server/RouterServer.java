@@ -253,7 +253,7 @@ public final class RouterServer implements AutoCloseable {
         AgentTokens tokens = new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock);
         Authenticator authenticator = new Authenticator(() -> accounts, tokens);
         AgentGateway agents = new AgentGateway(() -> accounts, authenticator, tokens,
-                new SignInGuard(5, Duration.ofSeconds(1), Duration.ofMinutes(15), clock), web.servesBeyondLoopback(),
+                new SignInGuard(5, Duration.ofSeconds(2), Duration.ofMinutes(15), clock), web.servesBeyondLoopback(),
                 this::agentState, this::team, this::endpointOf, new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000),
                 (agent, at) -> signOut(producer, agent, at), clock, Duration.ofSeconds(3));
         gateway = agents;
