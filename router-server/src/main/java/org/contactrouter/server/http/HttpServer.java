@@ -218,8 +218,8 @@ public final class HttpServer implements AutoCloseable {
             c.close().syncUninterruptibly();
         }
         // Connections first (open WebSockets among them), then the pools their routes ran on.
-        boss.shutdownGracefully().syncUninterruptibly();
-        workers.shutdownGracefully().syncUninterruptibly();
+        boss.shutdownGracefully(50, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(50, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         pools.values().forEach(ExecutorService::shutdownNow);
     }
 
