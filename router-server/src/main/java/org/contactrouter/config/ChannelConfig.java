@@ -83,12 +83,19 @@ public record ChannelConfig(TwilioSettings twilio, EmailSettings email, ChatSett
             problems.add(new Problem(FILE, 0, 0, "", "cannot read " + routerYaml + " (" + e + ")",
                     org.contactrouter.routing.ConfigProblem.Severity.ERROR));
         }
-        ObjectType<ChannelSchema.Channels> type = schema.channels();
         ChannelSchema.Channels channels;
-        if (section == null || Types.isNull(section)) {
-            channels = problems.isEmpty() ? type.defaults() : null;
-        } else {
-            channels = type.read(section, Cursor.root(FILE, problems).field(SECTION));
+        try {
+            ObjectType<ChannelSchema.Channels> type = schema.channels();
+            if (section == null || Types.isNull(section)) {
+                channels = problems.isEmpty() ? type.defaults() : null;
+            } else {
+                channels = type.read(section, Cursor.root(FILE, problems).field(SECTION));
+            }
+        } catch (IllegalArgumentException e) {
+            // A default bound to a bad secret from the environment: the chat, on by default, and its visitor secret.
+            problems.add(new Problem(FILE, 0, 0, SECTION, e.getMessage(),
+                    org.contactrouter.routing.ConfigProblem.Severity.ERROR));
+            channels = null;
         }
         if (channels == null) {
             return new ChannelConfig(null, null, null, List.copyOf(problems));

@@ -28,6 +28,7 @@ final class ChannelSchema {
     static final String TWILIO_AUTH_TOKEN = "TWILIO_AUTH_TOKEN";
     static final String IMAP_PASSWORD = "ROUTER_IMAP_PASSWORD";
     static final String SMTP_PASSWORD = "ROUTER_SMTP_PASSWORD";
+    static final String CHAT_VISITOR_SECRET = "ROUTER_CHAT_VISITOR_SECRET";
 
     private static final Type<String> TEXT = Types.text();
     private static final Type<String> DOMAIN = Types.id("routing domain");
@@ -181,14 +182,28 @@ final class ChannelSchema {
                     + "answer by themselves.");
     private static final Field<Duration> ABANDON = Field.optional("abandonAfter", Types.duration(ofSeconds(10), ofDays(1)),
             ofMinutes(10), "A chat without any open connection for this long has been left by the visitor.");
+    private static final Field<Integer> SOCKETS_PER_ADDRESS = Field.optional("socketsPerAddress",
+            Types.integer(1, 10_000), ChatSettings.DEFAULT_SOCKETS_PER_ADDRESS,
+            "Chat connections one client address may have open at once (every tab with the chat is one; behind a "
+                    + "trusted proxy, the address it reports; IPv6 by /64 network); more are refused with 429 and "
+                    + "Retry-After.");
+    private static final Field<Integer> SESSIONS_PER_ADDRESS = Field.optional("sessionsPerAddressPerMinute",
+            Types.integer(1, 10_000), ChatSettings.DEFAULT_SESSIONS_PER_ADDRESS_PER_MINUTE,
+            "New chats one client address may start in a minute (one more every 60/n seconds); beyond it, its "
+                    + "connections are refused with 429 and Retry-After until it may start one again.");
 
     private ObjectType<Optional<ChatSettings>> chat() {
         return new ObjectType<>("chat",
-                "The web chat widget customers embed with one script tag (docs/channels.md).",
+                "The web chat widget customers embed with one script tag (docs/channels.md). Host sites that vouch "
+                        + "for their logged-in visitors' email addresses sign visitor tokens with a shared secret: "
+                        + "environment variable " + CHAT_VISITOR_SECRET + " (base64, at least "
+                        + ChatSettings.MIN_VISITOR_SECRET_BYTES + " bytes; without it every email address a visitor "
+                        + "gives is only a claim).",
                 v -> !v.get(CHAT_ENABLED) ? Optional.empty() : Optional.of(new ChatSettings(v.get(ORIGINS),
                         v.get(WIDGET_ID), v.get(CHAT_DOMAIN), v.get(MAX_CHAT_BYTES), v.get(RATE), v.get(IDLE), v.get(ABANDON),
-                        200)),
-                CHAT_ENABLED, ORIGINS, WIDGET_ID, CHAT_DOMAIN, MAX_CHAT_BYTES, RATE, IDLE, ABANDON);
+                        200, v.get(SOCKETS_PER_ADDRESS), v.get(SESSIONS_PER_ADDRESS), optionalSecret(CHAT_VISITOR_SECRET))),
+                CHAT_ENABLED, ORIGINS, WIDGET_ID, CHAT_DOMAIN, MAX_CHAT_BYTES, RATE, IDLE, ABANDON, SOCKETS_PER_ADDRESS,
+                SESSIONS_PER_ADDRESS);
     }
 
     final ObjectType<Channels> channels() {
@@ -210,6 +225,12 @@ final class ChannelSchema {
                     + "never goes in router.yaml)");
         }
         return value;
+    }
+
+    /** A secret that turns a feature on: null when the variable is not set. */
+    private String optionalSecret(String variable) {
+        String value = env.apply(variable);
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static <T> T required(T value, String field) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,40 @@ class ChannelConfigTest {
                 .contains("did you mean 'allowedOrigins'"));
         assertThat(c.problems()).extracting(Problem::toString).anySatisfy(p -> assertThat(p)
                 .startsWith("router.yaml:7:16: channels.twilio.numbers: '030 901820' (expected: a phone number in E.164 form"));
+    }
+
+    @Test
+    void theChatsLimitsPerClientAddressAndItsVisitorSecretBind() throws Exception {
+        ChannelConfig defaults = load("http: { port: 8080 }\n");
+        assertThat(defaults.chat().socketsPerAddress()).isEqualTo(20);
+        assertThat(defaults.chat().sessionsPerAddressPerMinute()).isEqualTo(10);
+        assertThat(defaults.chat().visitorSecret()).as("no secret: typed email addresses are claims only").isNull();
+
+        String secret = Base64.getEncoder().encodeToString(new byte[32]);
+        Path file = dir.resolve("router.yaml");
+        Files.writeString(file, """
+                channels:
+                  chat:
+                    socketsPerAddress: 5
+                    sessionsPerAddressPerMinute: 3
+                """);
+        ChannelConfig c = ChannelConfig.load(file, Map.of("ROUTER_CHAT_VISITOR_SECRET", secret)::get, dir);
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.chat().socketsPerAddress()).isEqualTo(5);
+        assertThat(c.chat().sessionsPerAddressPerMinute()).isEqualTo(3);
+        assertThat(c.chat().visitorSecret()).isEqualTo(secret);
+    }
+
+    @Test
+    void aVisitorSecretTooShortIsAProblemNamingTheVariable() throws Exception {
+        Path file = dir.resolve("router.yaml");
+        Files.writeString(file, "http: { port: 8080 }\n");
+        ChannelConfig c = ChannelConfig.load(file, Map.of("ROUTER_CHAT_VISITOR_SECRET", "c2hvcnQ=")::get, dir);
+        assertThat(c.hasErrors()).isTrue();
+        assertThat(c.problems()).extracting(Problem::toString).anySatisfy(p -> assertThat(p)
+                .contains("ROUTER_CHAT_VISITOR_SECRET").contains("5 bytes").contains("openssl rand -base64 32")
+                .doesNotContain("c2hvcnQ="));
+        assertThat(c.chat()).isNull();
     }
 
     @Test

@@ -146,6 +146,20 @@ class ChannelsEndToEndTest {
                 c -> ServerClient.has(c, "ENDED"));
     }
 
+    @Test
+    void aTwilioWebhookWhoseBodyIsNotFormEncodedIsRefused400NotA500() throws Exception {
+        TwilioApiStub twilio = new TwilioApiStub();
+        open.add(twilio);
+        start(twilioChannel(twilio));
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(client.uri("/twilio/sms"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", "c2ln")
+                .POST(HttpRequest.BodyPublishers.ofString("MessageSid=SM1&Body=100%zz")).build());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("application/x-www-form-urlencoded");
+    }
+
     private static String twilioChannel(TwilioApiStub twilio) {
         return """
                   twilio:

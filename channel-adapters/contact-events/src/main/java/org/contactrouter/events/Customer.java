@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Who contacted us, as far as the channel knows: a display name when one is known, and every identity the contact
- * carries. The router ties identities that appear together (a chat visitor who gives an email address) to one
- * customer key.
+ * carries. The router ties identities that appear together (a chat visitor and the email address the host site
+ * vouched for) to one customer key, so an adapter adds only identities it has checked.
  *
  * @param name       display name, or null when the channel does not know it
  * @param identities at least one identity; the first is the one the contact came from

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.ContactEvent;
 import org.contactrouter.events.ContactOpened;
@@ -72,6 +73,13 @@ public final class TwilioChannel implements AutoCloseable {
      */
     static final Set<String> WITHHELD = Set.of("anonymous", "restricted", "private", "unknown", "unavailable",
             "blocked", "+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253");
+    /**
+     * Twilio's ids (CallSid, MessageSid, RecordingSid) are two letters and 32 hex digits. Letters and digits up to 64
+     * are accepted; anything else is refused before it becomes an event id, a conversation or a customer identity.
+     */
+    private static final Pattern TWILIO_ID = Pattern.compile("[A-Za-z0-9]{2,64}");
+    /** Twilio puts at most 10 media on a message, as {@code MediaUrl0} to {@code MediaUrl9}. */
+    static final int MAX_MEDIA = 10;
 
     private static final String VOICE_SOURCE = "/twilio/voice";
     private static final String SMS_SOURCE = "/twilio/sms";
@@ -131,8 +139,9 @@ public final class TwilioChannel implements AutoCloseable {
             return refused;
         }
         String callSid = request.param("CallSid");
-        if (callSid == null) {
-            return missing(request, "CallSid", "a Twilio voice webhook");
+        WebhookAnswer badId = checkId(request, "CallSid", callSid, "a Twilio voice webhook");
+        if (badId != null) {
+            return badId;
         }
         String from = request.param("From");
         String to = request.param("To");
@@ -163,8 +172,9 @@ public final class TwilioChannel implements AutoCloseable {
         }
         String callSid = request.param("CallSid");
         String status = request.param("CallStatus");
-        if (callSid == null) {
-            return missing(request, "CallSid", "a Twilio call status callback");
+        WebhookAnswer badId = checkId(request, "CallSid", callSid, "a Twilio call status callback");
+        if (badId != null) {
+            return badId;
         }
         if (status == null) {
             return missing(request, "CallStatus", "a Twilio call status callback");
@@ -194,8 +204,9 @@ public final class TwilioChannel implements AutoCloseable {
             return refused;
         }
         String callSid = request.param("CallSid");
-        if (callSid == null) {
-            return missing(request, "CallSid", "a Twilio recording callback");
+        WebhookAnswer badId = checkId(request, "CallSid", callSid, "a Twilio recording callback");
+        if (badId != null) {
+            return badId;
         }
         String recordingSid = request.param("RecordingSid");
         String recordingUrl = request.param("RecordingUrl");
@@ -203,6 +214,10 @@ public final class TwilioChannel implements AutoCloseable {
         if (recordingSid == null || recordingUrl == null
                 || (recordingStatus != null && !recordingStatus.equalsIgnoreCase("completed"))) {
             return WebhookAnswer.twiml(CallScripts.goodbye());
+        }
+        badId = checkId(request, "RecordingSid", recordingSid, "a Twilio recording callback");
+        if (badId != null) {
+            return badId;
         }
         // The status callback carries no From and To; the callback URL we gave Twilio does.
         String from = firstNonNull(request.param("From"), request.queryParam("caller"));
@@ -241,8 +256,9 @@ public final class TwilioChannel implements AutoCloseable {
         }
         String messageSid = firstNonNull(request.param("MessageSid"), request.param("SmsMessageSid"),
                 request.param("SmsSid"));
-        if (messageSid == null) {
-            return missing(request, "MessageSid", "a Twilio messaging webhook");
+        WebhookAnswer badId = checkId(request, "MessageSid", messageSid, "a Twilio messaging webhook");
+        if (badId != null) {
+            return badId;
         }
         String from = request.param("From");
         String to = request.param("To");
@@ -566,16 +582,10 @@ public final class TwilioChannel implements AutoCloseable {
         if (body != null) {
             text.append(body);
         }
-        int media = 0;
-        String numMedia = request.param("NumMedia");
-        if (numMedia != null) {
-            try {
-                media = Integer.parseInt(numMedia.strip());
-            } catch (NumberFormatException e) {
-                media = 0;
-            }
-        }
-        for (int i = 0; i < media; i++) {
+        // The media are the MediaUrl<i> parameters present, and Twilio sends at most MAX_MEDIA of them. NumMedia is
+        // not the bound: it is a number in the request (2147483647 would loop 2^31 times), and a message is never
+        // refused for it either, since Twilio does not deliver a 400 again and the customer's words would be lost.
+        for (int i = 0; i < MAX_MEDIA; i++) {
             String url = request.param("MediaUrl" + i);
             if (url == null) {
                 continue;
@@ -644,6 +654,19 @@ public final class TwilioChannel implements AutoCloseable {
 
     private static WebhookAnswer missing(WebhookRequest request, String param, String what) {
         return WebhookAnswer.text(400, "refused: no " + param + " parameter; " + request.path() + " expects " + what);
+    }
+
+    /** Null when {@code value} of parameter {@code param} is a Twilio id; else the 400 answer saying what is wrong. */
+    private static WebhookAnswer checkId(WebhookRequest request, String param, String value, String what) {
+        if (value == null) {
+            return missing(request, param, what);
+        }
+        if (TWILIO_ID.matcher(value).matches()) {
+            return null;
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "… (" + value.length() + " characters)" : value;
+        return WebhookAnswer.text(400, "refused: " + param + " '" + shown + "' is not a Twilio id (expected two letters"
+                + " and 32 hex digits, such as CA0123456789abcdef0123456789abcdef); " + request.path() + " expects " + what);
     }
 
     private static WebhookAnswer notStored(WebhookRequest request, String what, PublishException e) {

@@ -23,7 +23,8 @@ import java.util.function.Function;
 
 /**
  * The webhooks on real loopback HTTP, wired as the server wires them: path to method, the form body decoded, the
- * raw query and the {@code X-Twilio-Signature} header passed on, the answer written as it is.
+ * raw query and the {@code X-Twilio-Signature} header passed on, the answer written as it is, and 500 when the
+ * webhook throws.
  */
 final class WebhookServer implements AutoCloseable {
 
@@ -78,9 +79,15 @@ final class WebhookServer implements AutoCloseable {
                     exchange.sendResponseHeaders(404, -1);
                     return;
                 }
-                WebhookAnswer answer = webhook.apply(new WebhookRequest(exchange.getRequestURI().getRawPath(),
-                        exchange.getRequestURI().getRawQuery(), decode(exchange),
-                        exchange.getRequestHeaders().getFirst("X-Twilio-Signature")));
+                WebhookAnswer answer;
+                try {
+                    answer = webhook.apply(new WebhookRequest(exchange.getRequestURI().getRawPath(),
+                            exchange.getRequestURI().getRawQuery(), decode(exchange),
+                            exchange.getRequestHeaders().getFirst("X-Twilio-Signature")));
+                } catch (RuntimeException e) {
+                    // What the server answers when a webhook throws, so a test sees the 500 a caller would.
+                    answer = WebhookAnswer.text(500, "internal error: " + e);
+                }
                 byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", answer.contentType());
                 exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);

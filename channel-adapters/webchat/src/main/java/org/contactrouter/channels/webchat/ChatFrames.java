@@ -10,8 +10,8 @@ import java.util.List;
 import org.contactrouter.events.OutboundMessage;
 
 /**
- * The JSON frames the server sends to the widget (docs/channels-webchat.md lists each with an example). A transcript
- * entry is the frame that was sent live, so the widget draws both the same way.
+ * The JSON frames the server sends to the widget (docs/channels.md, "The WebSocket protocol", lists each with an
+ * example). A transcript entry is the frame that was sent live, so the widget draws both the same way.
  */
 final class ChatFrames {
 
@@ -77,7 +77,8 @@ final class ChatFrames {
 
     /**
      * @param code what went wrong, for the widget: {@code not-sent}, {@code rate-limited}, {@code seq-conflict},
-     *             {@code bad-frame}, {@code no-session}, {@code invalid-hello}
+     *             {@code bad-frame}, {@code no-session}, {@code invalid-hello}, {@code invalid-token},
+     *             {@code too-many-chats}
      */
     static ObjectNode error(String code, String message) {
         return frame("error").put("code", code).put("message", message);

@@ -1,5 +1,6 @@
 package org.contactrouter.channels.webchat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chat's part of one HTTP connection: serves the demo page and the widget script, and turns a handshake on
- * {@code /chat/ws} from an allowed origin into a chat socket. Every other request goes on down the pipeline as it
- * came, without being read or released.
+ * {@code /chat/ws} from an allowed origin, within its client address's limits, into a chat socket. Every other request
+ * goes on down the pipeline as it came, without being read or released.
  */
 final class ChatHttpHandler extends ChannelInboundHandlerAdapter {
 
@@ -103,6 +104,18 @@ final class ChatHttpHandler extends ChannelInboundHandlerAdapter {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        String address = ClientAddress.of(ctx.channel());
+        ClientLimits.Refusal tooMany = chat.limits().open(address);
+        if (tooMany != null) {
+            ObjectNode error = ChatFrames.JSON.createObjectNode().put("status", 429).put("error", tooMany.reason());
+            FullHttpResponse res = response(req, HttpResponseStatus.TOO_MANY_REQUESTS, "application/json; charset=utf-8",
+                    ChatFrames.write(error).getBytes(StandardCharsets.UTF_8));
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, tooMany.retryAfterSeconds());
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> chat.limits().closed(address));
         // From here on the connection carries chat frames: HTTP keep-alive no longer applies, the handshake itself
         // replaces the codec and removes the aggregator.
         ChannelPipeline p = ctx.pipeline();
@@ -113,7 +126,7 @@ final class ChatHttpHandler extends ChannelInboundHandlerAdapter {
         String language = WebChat.preferredLanguage(req.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE));
         p.addBefore(ctx.name(), "chat-idle", new IdleStateHandler(halfIdle, 0, 0, TimeUnit.MILLISECONDS));
         p.addBefore(ctx.name(), "chat-frames", new WebSocketFrameAggregator(settings.maxMessageBytes()));
-        p.replace(this, "chat-socket", new ChatSocketHandler(chat, handshaker, language));
+        p.replace(this, "chat-socket", new ChatSocketHandler(chat, handshaker, address, language));
         handshaker.handshake(ctx.channel(), req).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 chat.opened(f.channel());

@@ -18,9 +18,10 @@ import org.contactrouter.events.Customer;
 import org.contactrouter.events.Identity;
 
 /**
- * One visitor's chat: the conversation the router knows it by, who the visitor said they are, what was said (to show
- * again after a reload), and the sockets of every tab that has it open. Guarded by its own monitor: the event loops of
- * its sockets, the publishing threads and the Kafka consumer calling {@link WebChat#observe} all touch it.
+ * One visitor's chat: the conversation the router knows it by, who the visitor said they are (and what of it the host
+ * site vouched for), what was said (to show again after a reload), and the sockets of every tab that has it open.
+ * Guarded by its own monitor: the event loops of its sockets, the publishing threads and the Kafka consumer calling
+ * {@link WebChat#observe} all touch it.
  */
 final class ChatSession {
 
@@ -39,7 +40,8 @@ final class ChatSession {
     private CompletableFuture<Void> publishing = CompletableFuture.completedFuture(null);
 
     private String name;
-    private String email;
+    private String claimedEmail;
+    private String verifiedEmail;
     private String language;
     private String agentName;
     private long highestSeq;
@@ -52,27 +54,44 @@ final class ChatSession {
         this.disconnectedSince = now;
     }
 
-    /** The visitor's own words about themselves; null leaves a field as it was. */
-    synchronized void introduce(String name, String email, String language) {
+    /**
+     * What the visitor says about themselves; null leaves a field as it was. An email address the host site vouched
+     * for ({@code verifiedEmail}) replaces any claim.
+     */
+    synchronized void introduce(String name, String claimedEmail, String verifiedEmail, String language) {
         if (name != null) {
             this.name = name;
         }
-        if (email != null) {
-            this.email = email;
+        if (verifiedEmail != null) {
+            this.verifiedEmail = verifiedEmail;
+            this.claimedEmail = null;
+        } else if (claimedEmail != null) {
+            this.claimedEmail = claimedEmail;
         }
         if (language != null) {
             this.language = language;
         }
     }
 
-    /** The customer as the router should know them: the chat visitor first, then the email address they gave. */
+    /**
+     * The customer as the router should know them: the chat visitor first, then the email address the host site
+     * vouched for. An address the visitor only typed is not an identity: anyone can type anyone's address.
+     */
     synchronized Customer customer() {
         List<Identity> ids = new ArrayList<>(2);
         ids.add(Identity.chatVisitor(id));
-        if (email != null) {
-            ids.add(Identity.email(email));
+        if (verifiedEmail != null) {
+            ids.add(Identity.email(verifiedEmail));
         }
         return new Customer(name, ids);
+    }
+
+    /** {@code emailVerified: true} with a vouched-for address; {@code claimedEmail} with one the visitor only typed. */
+    synchronized Map<String, String> attributes() {
+        if (verifiedEmail != null) {
+            return Map.of("emailVerified", "true");
+        }
+        return claimedEmail != null ? Map.of("claimedEmail", claimedEmail) : Map.of();
     }
 
     synchronized String name() {

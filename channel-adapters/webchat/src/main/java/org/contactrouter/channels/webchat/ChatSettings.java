@@ -2,6 +2,7 @@ package org.contactrouter.channels.webchat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,16 +27,30 @@ import java.util.Objects;
  *                              10 minutes
  * @param transcriptLimit       how many entries a session keeps to show again after a reload; default
  *                              {@value #DEFAULT_TRANSCRIPT_LIMIT}
+ * @param socketsPerAddress     how many chat sockets one client address ({@link ClientAddress}) may have open at
+ *                              once; more are refused with 429; default {@value #DEFAULT_SOCKETS_PER_ADDRESS}
+ * @param sessionsPerAddressPerMinute how many new chat sessions one client address may start in a minute; more are
+ *                              refused; default {@value #DEFAULT_SESSIONS_PER_ADDRESS_PER_MINUTE}
+ * @param visitorSecret         the secret, base64 of at least {@value #MIN_VISITOR_SECRET_BYTES} bytes, with which a
+ *                              host site signs its logged-in visitors' tokens ({@link VisitorTokens}); null when the
+ *                              chat checks no tokens, and every email address a visitor gives is only a claim
  */
 public record ChatSettings(List<String> allowedOrigins, String widgetId, String domain, int maxMessageBytes,
                            int messagesPerTenSeconds, Duration idleTimeout, Duration abandonAfter,
-                           int transcriptLimit) {
+                           int transcriptLimit, int socketsPerAddress, int sessionsPerAddressPerMinute,
+                           String visitorSecret) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4096;
     public static final int DEFAULT_MESSAGES_PER_TEN_SECONDS = 10;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_ABANDON_AFTER = Duration.ofMinutes(10);
     public static final int DEFAULT_TRANSCRIPT_LIMIT = 200;
+    public static final int DEFAULT_SOCKETS_PER_ADDRESS = 20;
+    public static final int DEFAULT_SESSIONS_PER_ADDRESS_PER_MINUTE = 10;
+    /** HMAC-SHA256 keys shorter than its 32-byte output are weaker than the signature. */
+    public static final int MIN_VISITOR_SECRET_BYTES = 32;
+    private static final String VISITOR_SECRET =
+            "webchat.visitorSecret (environment variable ROUTER_CHAT_VISITOR_SECRET)";
     /** A hello with a name and an email address must fit in a frame. */
     static final int MIN_MESSAGE_BYTES = 512;
     /** Frames are aggregated in memory; the HTTP aggregator in front of the chat allows 256 KiB. */
@@ -43,7 +58,7 @@ public record ChatSettings(List<String> allowedOrigins, String widgetId, String 
 
     /**
      * @throws IllegalArgumentException naming the setting and what is expected, for a malformed origin, a blank widget
-     *                                  id or a negative limit
+     *                                  id, a negative limit or a visitor secret that is not base64 of 32 bytes or more
      */
     public ChatSettings {
         allowedOrigins = normalize(allowedOrigins == null ? List.of() : allowedOrigins);
@@ -64,11 +79,47 @@ public record ChatSettings(List<String> allowedOrigins, String widgetId, String 
         idleTimeout = orDefault(idleTimeout, DEFAULT_IDLE_TIMEOUT, "idleTimeout");
         abandonAfter = orDefault(abandonAfter, DEFAULT_ABANDON_AFTER, "abandonAfter");
         transcriptLimit = orDefault(transcriptLimit, DEFAULT_TRANSCRIPT_LIMIT, "transcriptLimit");
+        socketsPerAddress = orDefault(socketsPerAddress, DEFAULT_SOCKETS_PER_ADDRESS, "socketsPerAddress");
+        sessionsPerAddressPerMinute = orDefault(sessionsPerAddressPerMinute, DEFAULT_SESSIONS_PER_ADDRESS_PER_MINUTE,
+                "sessionsPerAddressPerMinute");
+        if (visitorSecret != null) {
+            visitorKey(visitorSecret);
+        }
     }
 
-    /** Settings with every limit at its default. */
+    /** Settings with every limit at its default, and no visitor secret. */
     public static ChatSettings defaults(List<String> allowedOrigins, String widgetId, String domain) {
-        return new ChatSettings(allowedOrigins, widgetId, domain, 0, 0, null, null, 0);
+        return new ChatSettings(allowedOrigins, widgetId, domain, 0, 0, null, null, 0, 0, 0, null);
+    }
+
+    /** The visitor secret's bytes; null when there is none. */
+    byte[] visitorKey() {
+        return visitorSecret == null ? null : visitorKey(visitorSecret);
+    }
+
+    /** Never shows the visitor secret, so the settings can be logged. */
+    @Override
+    public String toString() {
+        return "ChatSettings[allowedOrigins=" + allowedOrigins + ", widgetId=" + widgetId + ", domain=" + domain
+                + ", maxMessageBytes=" + maxMessageBytes + ", messagesPerTenSeconds=" + messagesPerTenSeconds
+                + ", idleTimeout=" + idleTimeout + ", abandonAfter=" + abandonAfter + ", transcriptLimit="
+                + transcriptLimit + ", socketsPerAddress=" + socketsPerAddress + ", sessionsPerAddressPerMinute="
+                + sessionsPerAddressPerMinute + ", visitorSecret=" + (visitorSecret == null ? "none" : "(hidden)") + "]";
+    }
+
+    private static byte[] visitorKey(String base64) {
+        String expected = " (expected base64 of at least " + MIN_VISITOR_SECRET_BYTES + " random bytes, such as the"
+                + " output of: openssl rand -base64 32)";
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(VISITOR_SECRET + ": not base64" + expected);
+        }
+        if (key.length < MIN_VISITOR_SECRET_BYTES) {
+            throw new IllegalArgumentException(VISITOR_SECRET + ": " + key.length + " bytes" + expected);
+        }
+        return key;
     }
 
     private static int orDefault(int value, int fallback, String name) {

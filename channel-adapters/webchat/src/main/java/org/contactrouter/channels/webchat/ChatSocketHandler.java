@@ -33,13 +33,15 @@ final class ChatSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
     private final WebChat chat;
     private final WebSocketServerHandshaker handshaker;
+    private final String clientAddress;
     private final String acceptLanguage;
     private final RateLimit rate;
     private ChatSession session;
 
-    ChatSocketHandler(WebChat chat, WebSocketServerHandshaker handshaker, String acceptLanguage) {
+    ChatSocketHandler(WebChat chat, WebSocketServerHandshaker handshaker, String clientAddress, String acceptLanguage) {
         this.chat = chat;
         this.handshaker = handshaker;
+        this.clientAddress = clientAddress;
         this.acceptLanguage = acceptLanguage;
         this.rate = new RateLimit(chat.settings().messagesPerTenSeconds(), 10_000);
     }
@@ -87,14 +89,23 @@ final class ChatSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
             error(ctx, "invalid-hello", "This connection already said hello; its chat is " + session.id + ".");
             return;
         }
-        String name;
         String email = text(f, "email");
+        String token = text(f, "visitorToken");
+        VisitorTokens.Visitor visitor = null;
+        String tokenRefused = null;
+        if (token != null && !token.isBlank()) {
+            try {
+                visitor = chat.visitorTokens().verify(token, chat.clock().instant());
+            } catch (VisitorTokens.InvalidToken e) {
+                tokenRefused = e.getMessage();
+            }
+        }
+        String name;
+        String claimedEmail = null;
         try {
-            name = WebChat.visitorName(text(f, "name"));
+            name = WebChat.visitorName(visitor != null && visitor.name() != null ? visitor.name() : text(f, "name"));
             if (email != null && !email.isBlank()) {
-                Identity.email(email);
-            } else {
-                email = null;
+                claimedEmail = Identity.email(email).value();
             }
         } catch (IllegalArgumentException e) {
             String message = e.getMessage().startsWith("email:")
@@ -104,7 +115,12 @@ final class ChatSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         String language = WebChat.language(text(f, "language"));
-        session = chat.hello(ctx.channel(), text(f, "session"), name, email, language != null ? language : acceptLanguage);
+        session = chat.hello(ctx.channel(), clientAddress, text(f, "session"), name, claimedEmail,
+                visitor != null ? visitor.email() : null, language != null ? language : acceptLanguage);
+        if (session != null && tokenRefused != null) {
+            error(ctx, "invalid-token", "We could not confirm that you are signed in (" + tokenRefused + "), so the"
+                    + " agent sees the email address you gave as not confirmed. You can chat all the same.");
+        }
     }
 
     private void message(ChannelHandlerContext ctx, JsonNode f) {

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +59,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sessions are held in this server's memory: behind a load balancer, a visitor's reconnects must reach the same
  * server (sticky sessions), and a restart starts every visitor on a new session.
+ *
+ * <p>One client address ({@link ClientAddress}) may hold only so many sockets and start only so many sessions a
+ * minute ({@link ClientLimits}). An email address a visitor types is a claim, carried as the attribute
+ * {@code claimedEmail}; it becomes the customer's identity only when the host site vouches for it with a signed
+ * visitor token ({@link VisitorTokens}).
  */
 public final class WebChat implements AutoCloseable {
 
@@ -81,6 +85,8 @@ public final class WebChat implements AutoCloseable {
     private final Set<String> allowedOrigins;
     private final ConcurrentMap<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private final ChannelGroup sockets = new DefaultChannelGroup("webchat", GlobalEventExecutor.INSTANCE);
+    private final ClientLimits limits;
+    private final VisitorTokens visitorTokens;
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService publishing;
     private final ScheduledExecutorService timer;
@@ -98,6 +104,9 @@ public final class WebChat implements AutoCloseable {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.allowedOrigins = Set.copyOf(settings.allowedOrigins());
+        this.limits = new ClientLimits(settings.socketsPerAddress(), settings.sessionsPerAddressPerMinute(),
+                ClientLimits.MAX_ADDRESSES, clock);
+        this.visitorTokens = new VisitorTokens(settings.visitorKey());
         this.page = resource("chat.html");
         this.script = resource("widget.js");
         this.publishing = Executors.newFixedThreadPool(PUBLISHING_THREADS, threads("webchat-publish"));
@@ -195,6 +204,14 @@ public final class WebChat implements AutoCloseable {
         return clock;
     }
 
+    ClientLimits limits() {
+        return limits;
+    }
+
+    VisitorTokens visitorTokens() {
+        return visitorTokens;
+    }
+
     /** The session with this id, or null; for tests. */
     ChatSession session(String id) {
         return sessions.get(id);
@@ -208,12 +225,23 @@ public final class WebChat implements AutoCloseable {
     /**
      * The visitor said hello: resumes their session when {@code requested} names one this server has, or starts a new
      * one, and sends the welcome with the transcript. Atomic with {@link #observe}: no message is missed or sent twice.
+     * A new session counts against the limit of {@code address}; over it, the socket gets an error frame
+     * ({@code too-many-chats}), is closed with 1013 (try again later), and null is returned.
      */
-    ChatSession hello(Channel socket, String requested, String name, String email, String language) {
+    ChatSession hello(Channel socket, String address, String requested, String name, String claimedEmail,
+                      String verifiedEmail, String language) {
         while (true) {
             ChatSession s = requested != null && SESSION_ID.matcher(requested).matches() ? sessions.get(requested) : null;
             boolean resumed = s != null;
             if (s == null) {
+                ClientLimits.Refusal refused = limits.startSession(address);
+                if (refused != null) {
+                    send(socket, ChatFrames.error("too-many-chats", refused.reason())
+                            .put("retryAfter", refused.retryAfterSeconds()));
+                    socket.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER,
+                            "too many new chats")).addListener(ChannelFutureListener.CLOSE);
+                    return null;
+                }
                 s = new ChatSession(newSessionId(), settings.transcriptLimit(), clock.instant());
                 sessions.put(s.id, s);
             }
@@ -221,7 +249,7 @@ public final class WebChat implements AutoCloseable {
                 if (s.gone()) {
                     continue;
                 }
-                s.introduce(name, email, language);
+                s.introduce(name, claimedEmail, verifiedEmail, language);
                 s.attach(socket);
                 send(socket, ChatFrames.write(ChatFrames.welcome(s, resumed, s.transcript(), settings.maxMessageBytes())));
                 return s;
@@ -248,7 +276,7 @@ public final class WebChat implements AutoCloseable {
                 return;
             }
             CustomerMessage data = new CustomerMessage(org.contactrouter.events.Channel.CHAT, s.id, s.customer(),
-                    settings.widgetId(), s.language(), null, text, Map.of());
+                    settings.widgetId(), s.language(), null, text, s.attributes());
             event = new ContactEvent(EventIds.chat(s.id, seq), SOURCE, clock.instant(), subject(s), settings.domain(), data);
         }
         s.inOrder(() -> publishMessage(s, socket, seq, text, event), publishing);
@@ -284,10 +312,11 @@ public final class WebChat implements AutoCloseable {
     }
 
     /**
-     * Ends every session no tab has had open for {@link ChatSettings#abandonAfter()}: the customer has left. Runs on
-     * the chat's timer; tests call it directly.
+     * Ends every session no tab has had open for {@link ChatSettings#abandonAfter()}: the customer has left; and
+     * forgets the client addresses that are idle. Runs on the chat's timer; tests call it directly.
      */
     void sweep() {
+        limits.forgetIdle();
         Instant now = clock.instant();
         for (ChatSession s : sessions.values()) {
             boolean abandoned;

@@ -3,8 +3,9 @@
  *
  *   <script src="https://chat.example.com/chat/widget.js" async></script>
  *
- * Optional: data-title="Talk to us" on that tag names the panel. Plain JavaScript, no dependencies, no build step.
- * It talks to the WebSocket next to this script (…/chat/ws); the protocol is in docs/channels-webchat.md.
+ * Optional: data-title="Talk to us" on that tag names the panel; data-visitor-token="..." carries the host site's
+ * signed token for a logged-in visitor, which confirms their email address. Plain JavaScript, no dependencies, no
+ * build step. It talks to the WebSocket next to this script (…/chat/ws); the protocol is in docs/channels.md.
  */
 (() => {
   'use strict';
@@ -20,6 +21,7 @@
   const socketUrl = (scriptUrl.protocol === 'https:' ? 'wss://' : 'ws://') + scriptUrl.host +
       scriptUrl.pathname.replace(/widget\.js$/, 'ws');
   const title = script.dataset.title || 'Chat with us';
+  const visitorToken = script.dataset.visitorToken || null;
   const storeKey = 'contact-router-chat:' + scriptUrl.host;
 
   // The session id and the next message number live in localStorage, shared by the visitor's tabs; messages not yet
@@ -287,6 +289,18 @@
     }
   };
 
+  /** The first frame on every connection: the session to resume, the host site's token, and the profile if given. */
+  const hello = (withProfile) => {
+    const frame = { type: 'hello', language: navigator.language };
+    if (sessionId) {
+      frame.session = sessionId;
+    }
+    if (visitorToken) {
+      frame.visitorToken = visitorToken;
+    }
+    return Object.assign(frame, withProfile || {});
+  };
+
   const connect = () => {
     clearTimeout(reconnectTimer);
     if (socket || stopped) {
@@ -295,16 +309,7 @@
     setStatus('Connecting…');
     const ws = new WebSocket(socketUrl);
     socket = ws;
-    ws.onopen = () => {
-      const hello = { type: 'hello', language: navigator.language };
-      if (sessionId) {
-        hello.session = sessionId;
-      }
-      if (profile) {
-        Object.assign(hello, profile);
-      }
-      ws.send(JSON.stringify(hello));
-    };
+    ws.onopen = () => ws.send(JSON.stringify(hello(profile)));
     ws.onmessage = (e) => receive(JSON.parse(e.data));
     ws.onclose = (e) => {
       if (socket !== ws) {
@@ -317,8 +322,8 @@
       }
       const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
       attempts += 1;
-      setStatus((e.code === 1009 ? 'A message was too long. ' : '') +
-          'Connection lost; trying again in ' + Math.ceil(delay / 1000) + ' s.');
+      const why = { 1009: 'A message was too long. ', 1013: 'Too many new chats from your network just now. ' };
+      setStatus((why[e.code] || '') + 'Connection lost; trying again in ' + Math.ceil(delay / 1000) + ' s.');
       reconnectTimer = setTimeout(connect, delay);
     };
   };
@@ -380,7 +385,7 @@
         } else if (frame.code === 'invalid-hello' && socket) {
           setStatus(frame.message);
           profile = null;
-          socket.send(JSON.stringify({ type: 'hello', session: sessionId || undefined, language: navigator.language }));
+          socket.send(JSON.stringify(hello(null)));
         } else {
           setStatus(frame.message);
         }

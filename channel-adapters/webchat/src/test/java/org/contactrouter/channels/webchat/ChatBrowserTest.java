@@ -90,8 +90,8 @@ class ChatBrowserTest {
         assertThat(event.id()).isEqualTo("chat:" + session + ":1");
         assertThat(message.text()).isEqualTo("Is my refund on its way?");
         assertThat(message.customer().name()).isEqualTo("Ann Lee");
-        assertThat(message.customer().identities())
-                .containsExactly(Identity.chatVisitor(session), Identity.email("ann.lee@example.com"));
+        assertThat(message.customer().identities()).containsExactly(Identity.chatVisitor(session));
+        assertThat(message.attributes()).containsEntry("claimedEmail", "ann.lee@example.com");
         assertThat(message.endpoint()).isEqualTo("widget-shop");
         Object browserLanguage = ((ChromeDriver) browser).executeScript("return navigator.language");
         assertThat(message.language()).isEqualTo(browserLanguage).isNotNull();

@@ -22,7 +22,7 @@ final class ChatClient implements AutoCloseable {
     final CompletableFuture<String> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private ChatClient(int port, String origin, String acceptLanguage) {
+    private ChatClient(int port, String origin, String acceptLanguage, String clientAddress) {
         WebSocket.Builder b = HTTP.newWebSocketBuilder();
         if (origin != null) {
             b.header("Origin", origin);
@@ -30,15 +30,23 @@ final class ChatClient implements AutoCloseable {
         if (acceptLanguage != null) {
             b.header("Accept-Language", acceptLanguage);
         }
+        if (clientAddress != null) {
+            b.header(ChatTestServer.CLIENT_ADDRESS_HEADER, clientAddress);
+        }
         socket = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/ws"), new Listener()).join();
     }
 
     static ChatClient connect(int port, String origin) {
-        return new ChatClient(port, origin, null);
+        return new ChatClient(port, origin, null, null);
     }
 
     static ChatClient connect(int port, String origin, String acceptLanguage) {
-        return new ChatClient(port, origin, acceptLanguage);
+        return new ChatClient(port, origin, acceptLanguage, null);
+    }
+
+    /** A tab whose connection the server takes to come from {@code clientAddress} (see {@link ChatTestServer}). */
+    static ChatClient connectFrom(int port, String origin, String clientAddress) {
+        return new ChatClient(port, origin, null, clientAddress);
     }
 
     /** The JDK socket itself, to send what {@link #send} does not (fragments). */

@@ -71,8 +71,9 @@ class ChatConversationTest {
             assertThat(m.channel()).isEqualTo(Channel.CHAT);
             assertThat(m.conversation()).isEqualTo(session);
             assertThat(m.customer().name()).isEqualTo("Ann Lee");
-            assertThat(m.customer().identities())
-                    .containsExactly(Identity.chatVisitor(session), Identity.email("ann.lee@example.com"));
+            assertThat(m.customer().identities()).as("a typed email address is a claim, not an identity")
+                    .containsExactly(Identity.chatVisitor(session));
+            assertThat(m.attributes()).isEqualTo(java.util.Map.of("claimedEmail", "ann.lee@example.com"));
             assertThat(m.endpoint()).isEqualTo("widget-shop");
             assertThat(m.language()).isEqualTo("de-CH");
             assertThat(m.text()).isEqualTo("Is my refund on its way?");
@@ -191,7 +192,8 @@ class ChatConversationTest {
 
     @Test
     void aReconnectResumesTheSessionWithItsTranscriptBoundedByTheLimit() throws Exception {
-        f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 0, null, null, 3));
+        f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 0, null, null, 3, 0, 0,
+                null));
         String s;
         try (ChatClient tab = f.tab()) {
             s = tab.hello(null).get("session").asText();
@@ -317,7 +319,7 @@ class ChatConversationTest {
     @Test
     void aChatWithoutAnyConnectionForAbandonAfterIsLeftOnce() throws Exception {
         f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", "shop", 0, 0, null,
-                Duration.ofMinutes(10), 0));
+                Duration.ofMinutes(10), 0, 0, 0, null));
         String s;
         try (ChatClient tab = f.tab()) {
             s = tab.hello(null).get("session").asText();
@@ -362,7 +364,7 @@ class ChatConversationTest {
     @Test
     void theTimerNoticesAnAbandonedChatAndASessionWithoutMessagesLeavesNothing() throws Exception {
         f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", "shop", 0, 0, null,
-                Duration.ofSeconds(1), 0));
+                Duration.ofSeconds(1), 0, 0, 0, null));
         String s;
         try (ChatClient tab = f.tab(); ChatClient silent = f.tab()) {
             s = tab.hello(null).get("session").asText();

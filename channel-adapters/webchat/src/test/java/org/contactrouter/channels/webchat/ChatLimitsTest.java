@@ -62,7 +62,8 @@ class ChatLimitsTest {
 
     @Test
     void messagesOverTheRateAreRefusedAndNotPublishedUntilTheWindowMoves() throws Exception {
-        f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 3, null, null, 0));
+        f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 3, null, null, 0, 0, 0,
+                null));
         try (ChatClient tab = f.tab()) {
             tab.hello(null);
             for (int i = 1; i <= 4; i++) {
@@ -122,7 +123,7 @@ class ChatLimitsTest {
     @Test
     void aTabThatAnswersPingsStaysOpenPastTheIdleTimeout() throws Exception {
         f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 0,
-                Duration.ofMillis(600), null, 0));
+                Duration.ofMillis(600), null, 0, 0, 0, null));
         try (ChatClient tab = f.tab()) {
             tab.hello(null);
             await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(2)).until(() -> !tab.closed.isDone());
@@ -134,7 +135,7 @@ class ChatLimitsTest {
     @Test
     void aPeerThatSendsNothingIsPingedThenClosedAfterTheIdleTimeout() throws Exception {
         f = new ChatFixture(new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", null, 0, 0,
-                Duration.ofMillis(600), null, 0));
+                Duration.ofMillis(600), null, 0, 0, 0, null));
         try (RawHttp raw = new RawHttp(f.port())) {
             RawHttp.Response res = raw.exchange(ChatHttpTest.upgradeRequest(f.port(), ChatFixture.SHOP));
             assertThat(res.status()).isEqualTo(101);
@@ -185,6 +186,116 @@ class ChatLimitsTest {
             tab.message(1, "now properly");
             assertThat(tab.expect("ack").get("seq").asLong()).isEqualTo(1);
         }
+    }
+
+    private static ChatSettings perAddress(int sockets, int sessionsPerMinute) {
+        return new ChatSettings(List.of(ChatFixture.SHOP), "widget-shop", "shop", 0, 0, null, null, 0, sockets,
+                sessionsPerMinute, null);
+    }
+
+    /** A WebSocket handshake from the shop's page, from {@code clientAddress} as the server resolved it (or none). */
+    private RawHttp.Response handshake(String clientAddress) throws Exception {
+        String request = ChatHttpTest.upgradeRequest(f.port(), ChatFixture.SHOP);
+        if (clientAddress != null) {
+            request = request.replace("\r\n\r\n", "\r\n" + ChatTestServer.CLIENT_ADDRESS_HEADER + ": " + clientAddress
+                    + "\r\n\r\n");
+        }
+        try (RawHttp raw = new RawHttp(f.port())) {
+            return raw.exchange(request);
+        }
+    }
+
+    /** A tab that said hello and wrote one message, which is now a contact. */
+    private static void chatOnce(ChatClient tab) {
+        tab.hello(null);
+        tab.message(1, "Where is my order?");
+        tab.expect("ack");
+    }
+
+    @Test
+    void aFloodOfSocketsFromOneAddressIsRefused429BeyondTheLimitAndOpensNoContact() throws Exception {
+        f = new ChatFixture(perAddress(3, 100));
+        try (ChatClient a = f.tab(); ChatClient b = f.tab(); ChatClient c = f.tab()) {
+            chatOnce(a);
+            chatOnce(b);
+            chatOnce(c);
+
+            RawHttp.Response refused = handshake(null);
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("retry-after")).isEqualTo("60");
+            assertThat(refused.header("content-type")).startsWith("application/json");
+            JsonNode body = ChatClient.JSON.readTree(refused.body());
+            assertThat(body.get("status").asInt()).isEqualTo(429);
+            assertThat(body.get("error").asText()).contains("already 3 chats open")
+                    .contains("Close the chat in other tabs");
+            assertThat(f.publisher.events()).hasSize(3);
+
+            b.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> handshake(null).status() == 101);
+        }
+        assertThat(f.publisher.events()).hasSize(3);
+    }
+
+    @Test
+    void newSessionsBeyondTheRatePerAddressAreRefused429UntilTheWindowMoves() throws Exception {
+        f = new ChatFixture(perAddress(0, 2));
+        try (ChatClient a = f.tab(); ChatClient b = f.tab()) {
+            chatOnce(a);
+            chatOnce(b);
+        }
+
+        RawHttp.Response refused = handshake(null);
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("retry-after")).as("one new chat every 30 s at 2 a minute").isEqualTo("30");
+        assertThat(ChatClient.JSON.readTree(refused.body()).get("error").asText())
+                .contains("2 new chats were started from your network address within a minute")
+                .contains("try again in 30 seconds");
+        assertThat(f.publisher.events()).hasSize(2);
+
+        f.clock.advance(Duration.ofMinutes(1));
+        try (ChatClient later = f.tab()) {
+            assertThat(later.hello(null).get("resumed").asBoolean()).isFalse();
+            later.message(1, "Me again");
+            later.expect("ack");
+        }
+        assertThat(f.publisher.events()).hasSize(3);
+    }
+
+    @Test
+    void socketsOpenedTogetherCannotStartMoreSessionsThanTheRateAllows() throws Exception {
+        f = new ChatFixture(perAddress(0, 1));
+        try (ChatClient first = f.tab(); ChatClient second = f.tab()) {
+            String session = first.hello(null).get("session").asText();
+            second.send(ChatClient.frame("hello"));
+
+            JsonNode refused = second.expect("error");
+            assertThat(refused.get("code").asText()).isEqualTo("too-many-chats");
+            assertThat(refused.get("retryAfter").asLong()).isEqualTo(60);
+            assertThat(second.closeStatus()).isEqualTo("1013 too many new chats");
+            assertThat(f.chat.openSessions()).isEqualTo(1);
+
+            // resuming a chat starts no new session: it is never refused for the rate
+            first.message(1, "still here");
+            first.expect("ack");
+            assertThat(f.publisher.events()).extracting(e -> e.subject()).containsExactly("chat:" + session);
+        }
+    }
+
+    @Test
+    void limitsCountTheClientAddressTheServerResolvedNotTheProxys() throws Exception {
+        f = new ChatFixture(perAddress(1, 0));
+        try (ChatClient ann = ChatClient.connectFrom(f.port(), ChatFixture.SHOP, "203.0.113.7");
+             ChatClient bob = ChatClient.connectFrom(f.port(), ChatFixture.SHOP, "198.51.100.2")) {
+            chatOnce(ann);
+            chatOnce(bob);
+
+            assertThat(handshake("203.0.113.7").status()).isEqualTo(429);
+            assertThat(handshake("2001:db8:0:1::7").status()).isEqualTo(101);
+            assertThat(handshake(null).status()).as("the proxy's own address has no chat open").isEqualTo(101);
+        }
+        assertThat(f.publisher.events()).hasSize(2);
     }
 
     @Test

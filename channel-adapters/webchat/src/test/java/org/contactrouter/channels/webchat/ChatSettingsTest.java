@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,12 @@ class ChatSettingsTest {
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.abandonAfter()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.transcriptLimit()).isEqualTo(200);
+        assertThat(s.socketsPerAddress()).isEqualTo(20);
+        assertThat(s.sessionsPerAddressPerMinute()).isEqualTo(10);
+        assertThat(s.visitorSecret()).isNull();
 
-        ChatSettings custom = new ChatSettings(null, "w", "shop", 1024, 5, Duration.ofSeconds(30), Duration.ofMinutes(2), 20);
+        ChatSettings custom = new ChatSettings(null, "w", "shop", 1024, 5, Duration.ofSeconds(30), Duration.ofMinutes(2),
+                20, 0, 0, null);
         assertThat(custom.allowedOrigins()).isEmpty();
         assertThat(List.of(custom.maxMessageBytes(), custom.messagesPerTenSeconds(), custom.transcriptLimit()))
                 .containsExactly(1024, 5, 20);
@@ -40,13 +45,34 @@ class ChatSettingsTest {
                 .hasMessageStartingWith("webchat.widgetId: ''");
         assertThatThrownBy(() -> ChatSettings.defaults(List.of(), "w", " "))
                 .hasMessageStartingWith("webchat.domain:");
-        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 100, 0, null, null, 0))
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 100, 0, null, null, 0, 0, 0, null))
                 .hasMessage("webchat.maxMessageBytes: 100 (expected 512 to 262144)");
-        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, -1, null, null, 0))
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, -1, null, null, 0, 0, 0, null))
                 .hasMessage("webchat.messagesPerTenSeconds: -1 (expected a positive number, or 0 for 10)");
-        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, Duration.ofSeconds(-5), null, 0))
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, Duration.ofSeconds(-5), null, 0, 0, 0,
+                null))
                 .hasMessageStartingWith("webchat.idleTimeout: PT-5S (expected a positive duration");
-        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, Duration.ZERO, 0))
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, Duration.ZERO, 0, 0, 0, null))
                 .hasMessageStartingWith("webchat.abandonAfter: PT0S");
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, null, 0, -1, 0, null))
+                .hasMessage("webchat.socketsPerAddress: -1 (expected a positive number, or 0 for 20)");
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, null, 0, 0, -1, null))
+                .hasMessage("webchat.sessionsPerAddressPerMinute: -1 (expected a positive number, or 0 for 10)");
+    }
+
+    @Test
+    void theVisitorSecretIsBase64OfAtLeast32BytesAndNeverShown() {
+        String secret = Base64.getEncoder().encodeToString(new byte[32]);
+        ChatSettings s = new ChatSettings(List.of(), "w", null, 0, 0, null, null, 0, 0, 0, secret);
+        assertThat(s.visitorKey()).hasSize(32);
+        assertThat(s.toString()).contains("visitorSecret=(hidden)").doesNotContain(secret);
+
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, null, 0, 0, 0,
+                Base64.getEncoder().encodeToString(new byte[31])))
+                .hasMessage("webchat.visitorSecret (environment variable ROUTER_CHAT_VISITOR_SECRET): 31 bytes"
+                        + " (expected base64 of at least 32 random bytes, such as the output of: openssl rand -base64 32)");
+        assertThatThrownBy(() -> new ChatSettings(List.of(), "w", null, 0, 0, null, null, 0, 0, 0, "not base64!"))
+                .hasMessageEndingWith(": not base64 (expected base64 of at least 32 random bytes, such as the output of:"
+                        + " openssl rand -base64 32)");
     }
 }

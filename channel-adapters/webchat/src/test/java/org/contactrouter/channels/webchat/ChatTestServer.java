@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -30,8 +31,14 @@ import java.util.concurrent.TimeUnit;
  * A tiny HTTP server with the router's pipeline (codec, keep-alive, 256 KiB aggregator, the chat's handler, then the
  * routes), where the routes are one handler answering 404 with what it received, so a test sees whether a request
  * reached it unchanged. One event loop thread: a blocked loop would show in every test.
+ *
+ * <p>As the router's server resolves a client's real address behind a proxy, a request with the header
+ * {@value #CLIENT_ADDRESS_HEADER} sets {@link ClientAddress#KEY} on its connection; without it the chat sees the
+ * loopback address the test connected from.
  */
 final class ChatTestServer implements AutoCloseable {
+
+    static final String CLIENT_ADDRESS_HEADER = "X-Test-Client-Address";
 
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -48,6 +55,7 @@ final class ChatTestServer implements AutoCloseable {
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 .addLast("aggregate", new HttpObjectAggregator(256 * 1024))
+                                .addLast("client-address", new ClientAddressFromHeader())
                                 .addLast("chat", chat.newHandler())
                                 .addLast("routes", new NotFound());
                     }
@@ -64,6 +72,17 @@ final class ChatTestServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Sets the connection's client address from {@value #CLIENT_ADDRESS_HEADER}, as a trusted proxy's would be. */
+    static final class ClientAddressFromHeader extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest req && req.headers().contains(CLIENT_ADDRESS_HEADER)) {
+                ctx.channel().attr(ClientAddress.KEY).set(req.headers().get(CLIENT_ADDRESS_HEADER));
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Answers 404 with the method, URI, X-Probe header and body it got. */
