@@ -1058,7 +1058,9 @@
       log.querySelectorAll('li.customer .who').forEach((w) => { w.textContent = conv.name; });
       meta.querySelector('.queue').textContent = 'queue ' + (contact.queueId || '?');
       const ids = intro && intro.customer.identities ? intro.customer.identities : [contact.customerKey];
-      identities.textContent = ids.map(identityText).join(' · ');
+      const claimed = intro && intro.customer.claimedEmail;
+      identities.textContent = ids.map(identityText).join(' · ')
+          + (claimed ? ' · says ' + claimed + ' (not verified: typed by the customer, not checked)' : '');
       if (channel === 'email' && contact.subject) {
         subject.textContent = 'Subject: ' + contact.subject;
         subject.hidden = false;

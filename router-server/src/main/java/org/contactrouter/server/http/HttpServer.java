@@ -59,6 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.contactrouter.access.Caller;
+import org.contactrouter.channels.webchat.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     static final int MAX_BODY_BYTES = 256 * 1024;
     /** The channel attribute holding the client's address; the chat reads it for its per-client limits. */
-    public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("contactrouter.clientAddress");
+    public static final AttributeKey<String> CLIENT_ADDRESS = ClientAddress.KEY;
 
     /**
      * One listener.

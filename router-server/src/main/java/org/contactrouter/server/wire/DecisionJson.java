@@ -150,6 +150,7 @@ public final class DecisionJson {
             put(customer, "name", d.customer().name());
             ArrayNode identities = customer.putArray("identities");
             d.customer().identities().forEach(i -> identities.add(i.key()));
+            put(customer, "claimedEmail", d.customer().claimedEmail());
         }
         put(json, "subject", d.subject());
         put(json, "channel", d.channel());
@@ -264,7 +265,8 @@ public final class DecisionJson {
         for (int i = 0; i < identities.size(); i++) {
             list.add(parse(identities.get(i), path + ".identities[" + i + "]", Identity::parse));
         }
-        return new Customer(optional(node, "name", DecisionJson::text, path), list);
+        return new Customer(optional(node, "name", DecisionJson::text, path), list,
+                optional(node, "claimedEmail", DecisionJson::text, path));
     }
 
     private static Explanation explanation(JsonNode node, String path) {

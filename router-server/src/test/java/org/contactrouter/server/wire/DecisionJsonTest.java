@@ -63,7 +63,7 @@ class DecisionJsonTest {
         Desk desk = new Desk(TestConfig.create().agent("ann", a -> { }).queue("support", q -> { }).build());
         desk.available("ann");
         desk.send(new CustomerMessage(Channel.SMS, "+4917012345678>+4930111",
-                new Customer("Ann Lee", List.of(Identity.phone("+49 170 12345678"))), "+4930111", null,
+                new Customer("Ann Lee", List.of(Identity.phone("+49 170 12345678")), "Ann.Lee@Example.com"), "+4930111", null,
                 "Invoice", "Charged twice", Map.of()));
         RoutingDecision queued = desk.last(DecisionType.QUEUED);
 
@@ -74,6 +74,10 @@ class DecisionJsonTest {
         assertThat(json.get("decidedAt").textValue()).isEqualTo("2026-11-23T09:00:00Z");
         assertThat(json.get("customer").get("name").textValue()).isEqualTo("Ann Lee");
         assertThat(json.get("customer").get("identities").get(0).textValue()).isEqualTo("tel:+4917012345678");
+        assertThat(json.get("customer").get("claimedEmail").textValue()).as("a claim, shown to the agent as such")
+                .isEqualTo("ann.lee@example.com");
+        assertThat(DecisionJson.read(DecisionJson.write(queued).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .customer().claimedEmail()).isEqualTo("ann.lee@example.com");
         assertThat(json.get("estimatedWait").textValue()).isEqualTo("PT0S");
         assertThat(json.has("agentId")).isFalse();
         assertThat(json.get("explanation").get("candidates").isArray()).isTrue();

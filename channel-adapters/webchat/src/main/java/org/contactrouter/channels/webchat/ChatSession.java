@@ -75,7 +75,8 @@ final class ChatSession {
 
     /**
      * The customer as the router should know them: the chat visitor first, then the email address the host site
-     * vouched for. An address the visitor only typed is not an identity: anyone can type anyone's address.
+     * vouched for. An address the visitor only typed is not an identity (anyone can type anyone's address): it goes
+     * along as the customer's claim, which agents see marked as unverified.
      */
     synchronized Customer customer() {
         List<Identity> ids = new ArrayList<>(2);
@@ -83,15 +84,12 @@ final class ChatSession {
         if (verifiedEmail != null) {
             ids.add(Identity.email(verifiedEmail));
         }
-        return new Customer(name, ids);
+        return new Customer(name, ids, verifiedEmail == null ? claimedEmail : null);
     }
 
-    /** {@code emailVerified: true} with a vouched-for address; {@code claimedEmail} with one the visitor only typed. */
+    /** {@code emailVerified: true} with a vouched-for address, for rules to match on. */
     synchronized Map<String, String> attributes() {
-        if (verifiedEmail != null) {
-            return Map.of("emailVerified", "true");
-        }
-        return claimedEmail != null ? Map.of("claimedEmail", claimedEmail) : Map.of();
+        return verifiedEmail != null ? Map.of("emailVerified", "true") : Map.of();
     }
 
     synchronized String name() {

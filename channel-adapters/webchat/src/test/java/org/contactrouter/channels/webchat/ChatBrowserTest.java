@@ -91,7 +91,7 @@ class ChatBrowserTest {
         assertThat(message.text()).isEqualTo("Is my refund on its way?");
         assertThat(message.customer().name()).isEqualTo("Ann Lee");
         assertThat(message.customer().identities()).containsExactly(Identity.chatVisitor(session));
-        assertThat(message.attributes()).containsEntry("claimedEmail", "ann.lee@example.com");
+        assertThat(message.customer().claimedEmail()).isEqualTo("ann.lee@example.com");
         assertThat(message.endpoint()).isEqualTo("widget-shop");
         Object browserLanguage = ((ChromeDriver) browser).executeScript("return navigator.language");
         assertThat(message.language()).isEqualTo(browserLanguage).isNotNull();

@@ -73,7 +73,8 @@ class ChatConversationTest {
             assertThat(m.customer().name()).isEqualTo("Ann Lee");
             assertThat(m.customer().identities()).as("a typed email address is a claim, not an identity")
                     .containsExactly(Identity.chatVisitor(session));
-            assertThat(m.attributes()).isEqualTo(java.util.Map.of("claimedEmail", "ann.lee@example.com"));
+            assertThat(m.customer().claimedEmail()).isEqualTo("ann.lee@example.com");
+            assertThat(m.attributes()).isEmpty();
             assertThat(m.endpoint()).isEqualTo("widget-shop");
             assertThat(m.language()).isEqualTo("de-CH");
             assertThat(m.text()).isEqualTo("Is my refund on its way?");
