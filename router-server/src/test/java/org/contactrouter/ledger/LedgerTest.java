@@ -355,6 +355,33 @@ class LedgerTest {
     }
 
     @Test
+    void theCsvExportDefusesSpreadsheetFormulasInCustomersText() {
+        Desk desk = new Desk(shop().build());
+        desk.send(new CustomerMessage(Channel.EMAIL, "m-9@example.com", new Customer("=HYPERLINK(\"http://evil\")",
+                List.of(Identity.email("eve@example.com"))), "support@acme.example", "en",
+                "+SUM(1,2)", "hello", Map.of()));
+        desk.send(new CustomerMessage(Channel.EMAIL, "m-10@example.com", new Customer("@cmd",
+                List.of(Identity.email("mallory@example.com"))), "support@acme.example", "en",
+                "\t-2+3", "hello", Map.of()));
+        ledger.record(desk.log);
+        StringWriter csv = new StringWriter();
+
+        ledger.exportCsv(Desk.START, Desk.START.plus(Duration.ofMinutes(30)), csv);
+
+        List<String> rows = csv.toString().lines().skip(1).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(csv.toString()).contains(",\"'=HYPERLINK(\"\"http://evil\"\")\",").contains(",\"'+SUM(1,2)\",")
+                .contains(",'@cmd,").contains(",'\t-2+3,");
+        for (String row : rows) {
+            for (String cell : row.split(",")) {
+                String text = cell.startsWith("\"") ? cell.substring(1) : cell;
+                assertThat(text).as("no cell a spreadsheet would run: %s", row).doesNotStartWith("=")
+                        .doesNotStartWith("+").doesNotStartWith("@").doesNotStartWith("\t");
+            }
+        }
+    }
+
+    @Test
     void exportsContactsAsCsv() {
         Desk desk = new Desk(shop().build());
         desk.available("cid");

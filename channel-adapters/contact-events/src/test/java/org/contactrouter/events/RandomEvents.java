@@ -158,7 +158,7 @@ final class RandomEvents {
 
     private Customer customer() {
         String name = orNull(0.5, this::text);
-        return new Customer(name, list(1, 3, this::identity));
+        return new Customer(name, list(1, 3, this::identity), orNull(0.7, this::emailAddress));
     }
 
     /** Null one time in five, else up to three attributes. */

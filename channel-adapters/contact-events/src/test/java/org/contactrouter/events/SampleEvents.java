@@ -37,7 +37,7 @@ final class SampleEvents {
                                 Map.of("tier", "gold", "preferredAgent", "mia"))),
                 ContactEvent.of(EventIds.chat("s-4c1d9e", 3), "/webchat", at("2024-05-14T10:05:09Z"),
                         new CustomerMessage(Channel.CHAT, "s-4c1d9e",
-                                Customer.of(null, Identity.chatVisitor("v-81f2"), Identity.email("ann.lee@example.com")),
+                                new Customer(null, List.of(Identity.chatVisitor("v-81f2")), "ann.lee@example.com"),
                                 "widget-shop", "en", null, "Is my refund on its way?", Map.of())),
                 ContactEvent.of(EventIds.twilioCallStatus(CALL_SID, "completed"), "/twilio/voice", at("2024-05-14T09:36:40Z"),
                         new CustomerLeft(Channel.VOICE, CALL_SID, "completed")),
