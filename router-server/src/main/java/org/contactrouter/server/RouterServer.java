@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,16 +15,17 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.contactrouter.config.ChannelConfig;
@@ -50,6 +50,7 @@ import org.contactrouter.server.http.HttpServer;
 import org.contactrouter.server.http.Route;
 import org.contactrouter.server.http.WebPages;
 import org.contactrouter.server.kafka.EmbeddedKafka;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.runtime.ConfigPublisher;
 import org.contactrouter.server.runtime.RoutingLoop;
@@ -64,12 +65,14 @@ import org.slf4j.LoggerFactory;
 public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+    /** How long the start waits for the Kafka cluster to answer. */
+    private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServerSettings settings;
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
     private final Deque<String> reloads = new ConcurrentLinkedDeque<>();
     private EmbeddedKafka embedded;
-    private String bootstrapServers;
+    private KafkaClients kafka;
     private Admin admin;
     private RoutingLoop loop;
     private Ledger ledger;
@@ -123,22 +126,26 @@ public final class RouterServer implements AutoCloseable {
         ConfigSnapshot snapshot = ConfigLoader.snapshot(settings.configDir());
         configVersion = config.version();
         passwords = loaded.passwords();
-        Files.createDirectories(settings.dataDir());
+        DataDir.prepare(settings.dataDir());
 
         if (settings.bootstrapServers() == null) {
             embedded = EmbeddedKafka.start(settings.dataDir(), settings.kafkaPort());
             closeInOrder.add(0, embedded);
-            bootstrapServers = embedded.bootstrapServers();
+            kafka = KafkaClients.plaintext(embedded.bootstrapServers());
         } else {
-            bootstrapServers = settings.bootstrapServers();
+            kafka = KafkaClients.of(settings.bootstrapServers(), settings.kafkaClient());
         }
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        admin = Admin.create(adminProps);
+        admin = kafka.admin(Map.of());
         closeInOrder.add(0, admin);
+        awaitKafka();
         KafkaTopics.ensureTopics(admin, settings.partitions(), settings.replicationFactor());
 
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps());
+        KafkaProducer<String, byte[]> producer = kafka.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
+                ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer());
         closeInOrder.add(0, producer);
         ConfigPublisher configPublisher = new ConfigPublisher(producer, settings.partitions(), clock);
         configPublisher.publish(snapshot);
@@ -147,9 +154,9 @@ public final class RouterServer implements AutoCloseable {
         closeInOrder.add(0, metrics::close);
         RoutingMetrics routingMetrics = new RoutingMetrics(metrics);
         FloorBoard floors = new FloorBoard(producer);
-        loop = new RoutingLoop(bootstrapServers, settings.instanceId(), clock, snapshot, routingMetrics::committed,
+        loop = new RoutingLoop(kafka, settings.instanceId(), clock, snapshot, routingMetrics::committed,
                 metrics, floors::publish);
-        ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+        ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(kafka, settings.instanceId(),
                 KafkaTopics.OPS_FLOOR, value -> value, List.of(floors::read), clock, null);
         Thread floorThread = new Thread(floorFeed, "floor-feed");
         floorThread.start();
@@ -167,13 +174,14 @@ public final class RouterServer implements AutoCloseable {
         Gauge.builder(RouterMeters.PARTITIONS.meterName(), loop, l -> l.assignedPartitions().size())
                 .description(RouterMeters.PARTITIONS.doc()).register(metrics);
 
-        ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"))
-                : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
+        ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"), settings.ledgerTimeout())
+                : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword(),
+                settings.ledgerTimeout());
         closeInOrder.add(0, ledger);
         // An embedded ledger is this instance's alone and must see every partition; a shared database is written once.
         String ledgerGroup = settings.ledgerUrl() == null ? LedgerWriter.GROUP_ID + "-" + settings.instanceId()
                 : LedgerWriter.GROUP_ID;
-        LedgerWriter writer = new LedgerWriter(bootstrapServers, ledgerGroup, settings.instanceId(), ledger);
+        LedgerWriter writer = new LedgerWriter(kafka, ledgerGroup, settings.instanceId(), ledger);
         Thread ledgerThread = new Thread(writer, "ledger-writer");
         ledgerThread.start();
         closeInOrder.add(0, () -> {
@@ -209,20 +217,20 @@ public final class RouterServer implements AutoCloseable {
                 });
         closeInOrder.add(0, watcher);
 
-        Audit audit = new Audit(bootstrapServers, ledger, Duration.ofSeconds(30));
+        Audit audit = new Audit(kafka, ledger, Duration.ofSeconds(30));
         AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
         closeInOrder.add(0, audits);
 
         KafkaContactPublisher publisher = new KafkaContactPublisher(producer, KafkaTopics.CONTACTS_IN, 8_000);
         channels = ChannelRuntime.start(channelConfig, publisher, new KafkaDeliveryRecorder(producer),
-                bootstrapServers, settings.instanceId(), clock, metrics);
+                kafka, settings.instanceId(), clock, metrics);
         closeInOrder.add(0, channels);
         ContactIntake intake = new ContactIntake(publisher, clock);
         RecentDecisions recent = new RecentDecisions(100);
         AgentGateway agents = new AgentGateway(() -> passwords, this::agentState,
                 new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock),
                 new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000), clock, Duration.ofSeconds(3));
-        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(kafka, settings.instanceId(),
                 KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe, recent), clock,
                 Duration.ofMinutes(10));
         Thread feed = new Thread(decisionFeed, "decision-feed");
@@ -257,6 +265,29 @@ public final class RouterServer implements AutoCloseable {
         closeInOrder.add(0, http);
     }
 
+    /**
+     * Waits until the cluster answers, so that a wrong address, protocol or credentials stop the start with a message
+     * instead of leaving every client retrying for ever.
+     */
+    private void awaitKafka() throws InterruptedException {
+        String where = "Kafka at " + kafka.describe();
+        try {
+            admin.describeCluster().nodes().get(KAFKA_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AuthenticationException) {
+                throw new IllegalStateException(where + " refused the router's credentials: " + cause.getMessage()
+                        + ". Check kafka.client in router.yaml (security.protocol, sasl.mechanism) and the secrets in "
+                        + ServerSetting.KAFKA_SASL_JAAS_CONFIG.env + " or the ROUTER_KAFKA_SSL_* variables", cause);
+            }
+            throw new IllegalStateException(where + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(where + " did not answer within " + KAFKA_START_TIMEOUT.toSeconds()
+                    + " s: is it running and reachable from here, and does kafka.client security.protocol match its"
+                    + " listener?", e);
+        }
+    }
+
     private static ArrayNode decisionsJson(List<RoutingDecision> decisions) throws IOException {
         ArrayNode list = HttpResponse.JSON.createArrayNode();
         for (RoutingDecision d : decisions) {
@@ -285,19 +316,28 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private HttpResponse ready() {
-        boolean kafka;
+        boolean kafkaUp;
         try {
             admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-            kafka = true;
+            kafkaUp = true;
         } catch (Exception e) {
-            kafka = false;
+            kafkaUp = false;
         }
         boolean routing = loop.isReady();
-        Map<String, Object> body = Map.of("kafka", kafka ? "reachable" : "unreachable",
-                "routing", routing ? "running" : "not running",
-                "partitions", loop.assignedPartitions(), "configVersion", configVersion,
-                "channels", channels.health());
-        return HttpResponse.json(kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kafka", kafkaUp ? "reachable" : "unreachable");
+        body.put("routing", routing ? "running" : "not running");
+        body.put("partitions", loop.assignedPartitions());
+        body.put("configVersion", configVersion);
+        body.put("channels", channels.health());
+        // Reported, not required: the ledger writer catches up from routing.decisions once the database is back.
+        Ledger.Health l = ledger.health();
+        Map<String, Object> ledgerState = new LinkedHashMap<>();
+        ledgerState.put("status", l.status());
+        ledgerState.put("lastSuccessAt", l.lastSuccessAt() == null ? null : l.lastSuccessAt().toString());
+        ledgerState.put("checkedAt", l.checkedAt().toString());
+        body.put("ledger", ledgerState);
+        return HttpResponse.json(kafkaUp && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
     /** Every route this instance serves; the OpenAPI document must describe exactly these. */
@@ -309,8 +349,9 @@ public final class RouterServer implements AutoCloseable {
         return http.port();
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /** The Kafka clients of this instance: its cluster and the settings every client of it uses. */
+    public KafkaClients kafkaClients() {
+        return kafka;
     }
 
     public boolean isReady() {
@@ -325,7 +366,7 @@ public final class RouterServer implements AutoCloseable {
                 "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
                 "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
                 "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
-                "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
+                "  Kafka           " + kafka.describe() + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
                         : settings.ledgerUrl()),
                 "  Data dir        " + settings.dataDir(),
@@ -342,18 +383,5 @@ public final class RouterServer implements AutoCloseable {
             }
         }
         closeInOrder.clear();
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return p;
     }
 }
