@@ -127,7 +127,8 @@ public final class KafkaClients {
         return new KafkaConsumer<>(config(ConsumerConfig.configNames(), own), keys, values);
     }
 
-    private Map<String, Object> config(Set<String> known, Map<String, Object> own) {
+    /** The settings of one kind of client: the bootstrap servers, the base settings it knows, then {@code own}. */
+    Map<String, Object> config(Set<String> known, Map<String, Object> own) {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.forEach((name, value) -> {
