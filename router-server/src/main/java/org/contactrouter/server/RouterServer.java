@@ -366,7 +366,8 @@ public final class RouterServer implements AutoCloseable {
                 "  HTTP API        http://" + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
                 "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
                 "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
-                "  Kafka           " + kafka.describe() + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
+                "  Kafka           " + (embedded != null ? kafka.bootstrapServers() + " (embedded, log in "
+                        + embedded.logDir() + ")" : kafka.describe()),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
                         : settings.ledgerUrl()),
                 "  Data dir        " + settings.dataDir(),
