@@ -1,16 +1,20 @@
 package org.contactrouter.ledger;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.contactrouter.events.Identity;
@@ -39,9 +46,15 @@ import org.contactrouter.server.wire.DecisionJson;
  * <p>Portable SQL, tested on H2 in PostgreSQL mode and written for PostgreSQL: the schema is applied at open by the
  * migrations listed in {@link #MIGRATIONS} and recorded in {@code schema_version}.
  *
- * <p>Thread-safe. It holds two connections: one for {@link #record}, one for the queries; calls of each kind take
- * turns on their connection, and a query runs next to a write, seeing only recorded batches, each query in one
- * snapshot. A connection that failed is replaced at its next use.
+ * <p>Thread-safe. Its connections come from a small pool: {@link #record} calls take turns, queries run next to
+ * them and to each other, each query in one snapshot, seeing only recorded batches. A connection that failed is
+ * dropped by the pool and replaced.
+ *
+ * <p>Nothing waits for the database for ever: connecting, borrowing a connection and every statement are bounded by
+ * the ledger's timeout (for PostgreSQL also the driver's {@code connectTimeout}, {@code loginTimeout} and
+ * {@code socketTimeout}, unless the URL sets them). A call that runs out of time fails with a
+ * {@link LedgerException} saying so. {@link #health()} tells without waiting whether the database answered its last
+ * check, which runs in the background.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -75,40 +88,117 @@ public final class Ledger implements AutoCloseable {
             + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String LOCK_CONTACT = "SELECT * FROM contacts WHERE contact_id = ? FOR UPDATE";
 
-    private final String url;
-    private final String user;
-    private final String password;
-    private final Object writeLock = new Object();
-    private final Object readLock = new Object();
-    private Connection writer;
-    private Connection reader;
-    private volatile boolean closed;
+    /** How long the database may take to connect or to answer one statement, unless told otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** At most this many connections: the writer, the health check, and queries side by side. */
+    private static final int POOL_SIZE = 6;
+    /** The background health check runs this often, or at the timeout when that is shorter. */
+    private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-    private Ledger(String url, String user, String password) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    private final String where;
+    private final Duration timeout;
+    private final int timeoutSeconds;
+    private final Clock clock = Clock.systemUTC();
+    private final Object writeLock = new Object();
+    private final HikariDataSource pool;
+    private final ScheduledExecutorService healthChecks;
+    private volatile Health health;
+
+    /**
+     * What the ledger's last background check found; {@link #health()} returns it without waiting.
+     *
+     * @param status        {@code ok}, or {@code unreachable: <reason>}
+     * @param lastSuccessAt when the database last answered a check, or null if it never did
+     * @param checkedAt     when the last check ended
+     */
+    public record Health(String status, Instant lastSuccessAt, Instant checkedAt) {
+        public boolean ok() {
+            return status.equals("ok");
+        }
+    }
+
+    private Ledger(String url, HikariDataSource pool, Duration timeout) {
+        this.where = redacted(url);
+        this.pool = pool;
+        this.timeout = timeout;
+        this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+        Instant now = clock.instant();
+        this.health = new Health("ok", now, now);
+        this.healthChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-health");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.min(HEALTH_INTERVAL.toMillis(), timeout.toMillis());
+        healthChecks.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The embedded default: an H2 database in files {@code <dir>/ledger.*}, created with its schema on first open. */
     public static Ledger h2(Path dir) {
-        return open(h2Url(dir), "sa", "");
+        return h2(dir, DEFAULT_TIMEOUT);
+    }
+
+    /** {@link #h2(Path)} with the time a connection or statement may take. */
+    public static Ledger h2(Path dir, Duration timeout) {
+        return open(h2Url(dir), "sa", "", timeout);
     }
 
     /** Any database by JDBC URL, e.g. {@code jdbc:postgresql://db:5432/router}; its driver must be on the classpath. */
     public static Ledger open(String url, String user, String password) {
+        return open(url, user, password, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * {@link #open(String, String, String)} with the time connecting, borrowing a connection and each statement may
+     * take (at least 1 s).
+     *
+     * @throws LedgerException naming the database (never its password) when it cannot be opened within that time
+     */
+    public static Ledger open(String url, String user, String password, Duration timeout) {
         Objects.requireNonNull(url, "url");
-        Ledger ledger = new Ledger(url, user, password);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected at least 1 s)");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(url, user, password, timeout));
+        } catch (RuntimeException e) {
+            throw new LedgerException("cannot open the ledger at " + redacted(url) + ": " + reason(e), safe(e));
+        }
+        Ledger ledger = new Ledger(url, pool, timeout);
         synchronized (Ledger.class) {
-            try {
-                ledger.writer = ledger.connect(false);
-                Migrations.apply(ledger.writer, MIGRATIONS);
-            } catch (SQLException e) {
+            try (Connection c = pool.getConnection()) {
+                Migrations.apply(new Statements(c, ledger.timeoutSeconds), MIGRATIONS);
+            } catch (SQLException | RuntimeException e) {
                 ledger.close();
-                throw new LedgerException("cannot open the ledger at " + redacted(url) + ": " + e.getMessage(), e);
+                throw new LedgerException("cannot open the ledger at " + ledger.where + ": " + reason(e), safe(e));
             }
         }
         return ledger;
+    }
+
+    private static HikariConfig poolConfig(String url, String user, String password, Duration timeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("ledger");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(timeout.toMillis());
+        config.setValidationTimeout(Math.max(250, timeout.toMillis() / 2));
+        config.setInitializationFailTimeout(timeout.toMillis());
+        if (url.startsWith("jdbc:postgresql:")) {
+            // The driver's defaults wait for ever on a server that accepted the connection but does not answer.
+            // These are defaults: the same names in the URL win.
+            String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
+            config.addDataSourceProperty("connectTimeout", seconds);
+            config.addDataSourceProperty("loginTimeout", seconds);
+            config.addDataSourceProperty("socketTimeout", seconds);
+        }
+        return config;
     }
 
     /**
@@ -132,10 +222,9 @@ public final class Ledger implements AutoCloseable {
     public int record(List<RoutingDecision> decisions) {
         Objects.requireNonNull(decisions, "decisions");
         synchronized (writeLock) {
-            try {
-                Connection c = writer();
+            try (Connection c = pool.getConnection()) {
                 try {
-                    int recorded = record(c, decisions);
+                    int recorded = record(new Statements(c, timeoutSeconds), decisions);
                     c.commit();
                     return recorded;
                 } catch (SQLException | RuntimeException e) {
@@ -143,20 +232,19 @@ public final class Ledger implements AutoCloseable {
                     throw e;
                 }
             } catch (SQLException e) {
-                writer = discard(writer);
-                throw new LedgerException("cannot record " + decisions.size() + " decision(s): " + e.getMessage(), e);
+                throw failure("cannot record " + decisions.size() + " decision(s)", e);
             }
         }
     }
 
-    private static int record(Connection c, List<RoutingDecision> decisions) throws SQLException {
+    private static int record(Statements c, List<RoutingDecision> decisions) throws SQLException {
         int recorded = 0;
         Map<String, ContactRow> rows = new LinkedHashMap<>();
-        try (PreparedStatement insert = c.prepareStatement(INSERT_DECISION);
-             PreparedStatement identity = c.prepareStatement(INSERT_IDENTITY);
-             PreparedStatement name = c.prepareStatement(NAME_IDENTITY);
-             PreparedStatement handled = c.prepareStatement(INSERT_AGENT_CONTACT);
-             PreparedStatement lock = c.prepareStatement(LOCK_CONTACT)) {
+        try (PreparedStatement insert = c.prepare(INSERT_DECISION);
+             PreparedStatement identity = c.prepare(INSERT_IDENTITY);
+             PreparedStatement name = c.prepare(NAME_IDENTITY);
+             PreparedStatement handled = c.prepare(INSERT_AGENT_CONTACT);
+             PreparedStatement lock = c.prepare(LOCK_CONTACT)) {
             for (RoutingDecision d : decisions) {
                 if (!insert(insert, d)) {
                     continue;
@@ -182,8 +270,8 @@ public final class Ledger implements AutoCloseable {
                 }
             }
         }
-        try (PreparedStatement update = c.prepareStatement(ContactRow.UPDATE);
-             PreparedStatement create = c.prepareStatement(ContactRow.INSERT)) {
+        try (PreparedStatement update = c.prepare(ContactRow.UPDATE);
+             PreparedStatement create = c.prepare(ContactRow.INSERT)) {
             for (ContactRow row : rows.values()) {
                 PreparedStatement p = row.stored ? update : create;
                 row.bind(p);
@@ -259,7 +347,7 @@ public final class Ledger implements AutoCloseable {
                 return Optional.empty();
             }
             List<RoutingDecision> decisions = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement(
+            try (PreparedStatement p = c.prepare(
                     "SELECT decision_json FROM decisions WHERE contact_id = ? ORDER BY sequence, id")) {
                 p.setString(1, contactId);
                 try (ResultSet r = p.executeQuery()) {
@@ -292,7 +380,7 @@ public final class Ledger implements AutoCloseable {
     public java.util.Set<String> decisionIds() {
         return query(c -> {
             java.util.Set<String> ids = new java.util.HashSet<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id FROM decisions"); ResultSet r = p.executeQuery()) {
+            try (PreparedStatement p = c.prepare("SELECT id FROM decisions"); ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     ids.add(r.getString(1));
                 }
@@ -325,7 +413,7 @@ public final class Ledger implements AutoCloseable {
         Objects.requireNonNull(since, "since");
         return query(c -> {
             List<QueueStats> stats = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT queue_id, COUNT(*) AS contacts,"
+            try (PreparedStatement p = c.prepare("SELECT queue_id, COUNT(*) AS contacts,"
                     + " COUNT(assigned_at) AS answered,"
                     + " SUM(CASE WHEN status = 'abandoned' THEN 1 ELSE 0 END) AS abandoned,"
                     + " SUM(wait_ms) AS wait_ms, COUNT(wait_ms) AS waits,"
@@ -349,8 +437,8 @@ public final class Ledger implements AutoCloseable {
     /**
      * Writes the contacts opened in {@code [from, to)} as CSV (RFC 4180: a header row, CRLF line ends, fields with a
      * comma, quote or line break in double quotes), oldest first. Times in RFC 3339, UTC; {@code agents} lists every
-     * agent who accepted the contact, separated by spaces. Rows are streamed to {@code out} as they are read; other
-     * queries wait until the export is written.
+     * agent who accepted the contact, separated by spaces. Rows are streamed to {@code out} as they are read, in
+     * one snapshot.
      */
     public void exportCsv(Instant from, Instant to, Writer out) {
         Objects.requireNonNull(from, "from");
@@ -408,16 +496,16 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Contacts with their agents, from {@link #CONTACTS_WITH_AGENTS} rows ordered by contact then assignment. */
-    private static List<ContactSummary> summaries(Connection c, String sql, Object... parameters) throws SQLException {
+    private static List<ContactSummary> summaries(Statements c, String sql, Object... parameters) throws SQLException {
         List<ContactSummary> summaries = new ArrayList<>();
         each(c, sql, summaries::add, parameters);
         return summaries;
     }
 
     /** Streams the contacts of a {@link #CONTACTS_WITH_AGENTS} query, one summary per contact, to {@code sink}. */
-    private static void each(Connection c, String sql, Consumer<ContactSummary> sink, Object... parameters)
+    private static void each(Statements c, String sql, Consumer<ContactSummary> sink, Object... parameters)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
+        try (PreparedStatement p = c.prepare(sql)) {
             p.setFetchSize(FETCH_SIZE);
             for (int i = 0; i < parameters.length; i++) {
                 p.setObject(i + 1, parameters[i]);
@@ -447,69 +535,94 @@ public final class Ledger implements AutoCloseable {
     }
 
     private interface Query<T> {
-        T run(Connection c) throws SQLException;
+        T run(Statements c) throws SQLException;
     }
 
-    /** Runs a query in one read-only snapshot on the query connection. */
+    /** Runs a query in one read-only snapshot on a connection of the pool. */
     private <T> T query(Query<T> query) {
-        synchronized (readLock) {
+        try (Connection c = pool.getConnection()) {
             try {
-                Connection c = reader();
-                try {
-                    T result = query.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollback(c, e);
-                    throw e;
-                }
-            } catch (SQLException e) {
-                reader = discard(reader);
-                throw new LedgerException("ledger query failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ connections
-
-    private Connection writer() throws SQLException {
-        if (writer == null) {
-            writer = connect(false);
-        }
-        return writer;
-    }
-
-    private Connection reader() throws SQLException {
-        if (reader == null) {
-            reader = connect(true);
-        }
-        return reader;
-    }
-
-    private Connection connect(boolean readOnly) throws SQLException {
-        if (closed) {
-            throw new SQLException("the ledger is closed");
-        }
-        Connection c;
-        try {
-            c = DriverManager.getConnection(url, user, password);
-        } catch (SQLException e) {
-            // Drivers put the URL in their messages; the URL may hold the password.
-            SQLException safe = new SQLException(redacted(e.getMessage()), e.getSQLState(), e.getErrorCode());
-            safe.setStackTrace(e.getStackTrace());
-            throw safe;
-        }
-        try {
-            c.setAutoCommit(false);
-            if (readOnly) {
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                T result = query.run(new Statements(c, timeoutSeconds));
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
             }
-            return c;
         } catch (SQLException e) {
-            c.close();
-            throw e;
+            throw failure("ledger query failed", e);
         }
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /**
+     * The ledger's state as its last background check found it, at once: the check runs every few seconds (at most
+     * the timeout apart), and a database that does not answer within the timeout is {@code unreachable}.
+     */
+    public Health health() {
+        return health;
+    }
+
+    private void check() {
+        try (Connection c = pool.getConnection();
+             PreparedStatement p = new Statements(c, timeoutSeconds).prepare("SELECT 1");
+             ResultSet r = p.executeQuery()) {
+            r.next();
+            c.rollback();
+            Instant now = clock.instant();
+            health = new Health("ok", now, now);
+        } catch (SQLException | RuntimeException e) {
+            Health was = health;
+            health = new Health("unreachable: " + explain(e), was.lastSuccessAt(), clock.instant());
+        }
+    }
+
+    // ------------------------------------------------------------------ failures
+
+    /** A LedgerException for a failed call: a database that did not answer in time is said to be so. */
+    private LedgerException failure(String what, SQLException e) {
+        return new LedgerException(what + ": " + explain(e), safe(e));
+    }
+
+    private String explain(Exception e) {
+        String reason = reason(e);
+        return timedOut(e) ? "the database at " + where + " did not answer within " + timeout.toSeconds() + " s ("
+                + reason + ")" : reason;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTimeoutException || t instanceof SQLTransientConnectionException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The messages of an exception and its causes, each once, without passwords. */
+    private static String reason(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = e; t != null && messages.size() < 3; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (messages.stream().noneMatch(seen -> seen.contains(m))) {
+                messages.add(m);
+            }
+        }
+        return redacted(String.join(": ", messages));
+    }
+
+    /**
+     * The failure as a cause that can be logged: drivers put the URL, which may hold the password, in their messages.
+     */
+    private static Exception safe(Throwable e) {
+        Exception safe = new SQLException(reason(e), e instanceof SQLException sql ? sql.getSQLState() : null);
+        safe.setStackTrace(e.getStackTrace());
+        return safe;
     }
 
     private static String redacted(String text) {
@@ -524,26 +637,10 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private static Connection discard(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // It failed already; the next use opens a new one.
-            }
-        }
-        return null;
-    }
-
-    /** Closes both connections. Calls after this fail with {@link LedgerException}. */
+    /** Stops the health check and closes the pool's connections. Calls after this fail with {@link LedgerException}. */
     @Override
     public void close() {
-        closed = true;
-        synchronized (writeLock) {
-            writer = discard(writer);
-        }
-        synchronized (readLock) {
-            reader = discard(reader);
-        }
+        healthChecks.shutdownNow();
+        pool.close();
     }
 }

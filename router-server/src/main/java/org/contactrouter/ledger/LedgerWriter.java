@@ -15,13 +15,13 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.wire.DecisionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,26 +68,21 @@ public final class LedgerWriter implements Runnable, AutoCloseable {
     }
 
     /**
-     * A writer with its own Kafka consumer (see {@link #consumerConfig}).
+     * A writer with its own Kafka consumer: committed records only, offsets committed by the writer after each batch
+     * is in the ledger.
      *
      * @param groupId    {@link #GROUP_ID} when the instances share one ledger database (they split the partitions);
      *                   a group of its own when this ledger is this instance's alone, so it receives every partition
      * @param instanceId static group membership: a restarted instance gets its partitions back at once
      */
-    public LedgerWriter(String bootstrapServers, String groupId, String instanceId, Ledger ledger) {
-        this(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, instanceId), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), ledger);
-    }
-
-    /** Committed records only, offsets committed by the writer after each batch is in the ledger. */
-    public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String instanceId) {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public LedgerWriter(KafkaClients kafka, String groupId, String instanceId, Ledger ledger) {
+        this(kafka.consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "ledger-" + instanceId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), ledger);
     }
 
     @Override

@@ -34,16 +34,17 @@ final class Migrations {
     }
 
     /** Applies the migrations (classpath resources) not applied yet, in order of version; returns how many. */
-    static int apply(Connection connection, List<String> resources) throws SQLException {
+    static int apply(Statements statements, List<String> resources) throws SQLException {
         List<Migration> migrations = parse(resources);
+        Connection connection = statements.connection();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
-        try (Statement s = connection.createStatement()) {
+        try (Statement s = statements.create()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
                     + " description VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
         }
         Set<Integer> applied = new HashSet<>();
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT version FROM schema_version")) {
+        try (Statement s = statements.create(); ResultSet r = s.executeQuery("SELECT version FROM schema_version")) {
             while (r.next()) {
                 applied.add(r.getInt(1));
             }
@@ -55,12 +56,12 @@ final class Migrations {
                 if (applied.contains(m.version())) {
                     continue;
                 }
-                try (Statement s = connection.createStatement()) {
+                try (Statement s = statements.create()) {
                     for (String sql : statements(read(m.resource()))) {
                         s.execute(sql);
                     }
                 }
-                try (PreparedStatement p = connection.prepareStatement(
+                try (PreparedStatement p = statements.prepare(
                         "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
                     p.setInt(1, m.version());
                     p.setString(2, m.description());

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +21,7 @@ import org.contactrouter.events.InboundContact;
 import org.contactrouter.ledger.Ledger;
 import org.contactrouter.routing.DecisionType;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.wire.DecisionJson;
 
@@ -46,12 +46,12 @@ final class Audit {
 
     private static final int MAX_LISTED = 100;
 
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final Ledger ledger;
     private final Duration grace;
 
-    Audit(String bootstrapServers, Ledger ledger, Duration grace) {
-        this.bootstrapServers = bootstrapServers;
+    Audit(KafkaClients kafka, Ledger ledger, Duration grace) {
+        this.kafka = kafka;
         this.ledger = ledger;
         this.grace = grace;
     }
@@ -110,15 +110,11 @@ final class Audit {
 
     /** Reads a topic from the beginning to its end as of now (read_committed); unreadable records are skipped. */
     private long readAll(String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-audit");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         long read = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer(Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "router-audit",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (PartitionInfo info : c.partitionsFor(topic)) {
                 tps.add(new TopicPartition(topic, info.partition()));

@@ -25,7 +25,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,16 +33,17 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.contactrouter.config.ChannelConfig;
@@ -67,6 +67,7 @@ import org.contactrouter.server.http.HttpServer;
 import org.contactrouter.server.http.Route;
 import org.contactrouter.server.http.WebPages;
 import org.contactrouter.server.kafka.EmbeddedKafka;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.runtime.ConfigPublisher;
 import org.contactrouter.server.runtime.RoutingLoop;
@@ -81,12 +82,14 @@ import org.slf4j.LoggerFactory;
 public final class RouterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+    /** How long the start waits for the Kafka cluster to answer. */
+    private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServerSettings settings;
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
     private final Deque<String> reloads = new ConcurrentLinkedDeque<>();
     private EmbeddedKafka embedded;
-    private String bootstrapServers;
+    private KafkaClients kafka;
     private Admin admin;
     private RoutingLoop loop;
     private Ledger ledger;
@@ -146,22 +149,26 @@ public final class RouterServer implements AutoCloseable {
             refuseDemoPasswords(accounts);
         }
         Gate gate = gate(web, channelConfig);
-        Files.createDirectories(settings.dataDir());
+        DataDir.prepare(settings.dataDir());
 
         if (settings.bootstrapServers() == null) {
             embedded = EmbeddedKafka.start(settings.dataDir(), settings.kafkaPort());
             closeInOrder.add(0, embedded);
-            bootstrapServers = embedded.bootstrapServers();
+            kafka = KafkaClients.plaintext(embedded.bootstrapServers());
         } else {
-            bootstrapServers = settings.bootstrapServers();
+            kafka = KafkaClients.of(settings.bootstrapServers(), settings.kafkaClient());
         }
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        admin = Admin.create(adminProps);
+        admin = kafka.admin(Map.of());
         closeInOrder.add(0, admin);
+        awaitKafka();
         KafkaTopics.ensureTopics(admin, settings.partitions(), settings.replicationFactor());
 
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps());
+        KafkaProducer<String, byte[]> producer = kafka.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
+                ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer());
         closeInOrder.add(0, producer);
         ConfigPublisher configPublisher = new ConfigPublisher(producer, settings.partitions(), clock);
         configPublisher.publish(snapshot);
@@ -170,9 +177,9 @@ public final class RouterServer implements AutoCloseable {
         closeInOrder.add(0, metrics::close);
         RoutingMetrics routingMetrics = new RoutingMetrics(metrics);
         FloorBoard floors = new FloorBoard(producer);
-        loop = new RoutingLoop(bootstrapServers, settings.instanceId(), clock, snapshot, routingMetrics::committed,
+        loop = new RoutingLoop(kafka, settings.instanceId(), clock, snapshot, routingMetrics::committed,
                 metrics, floors::publish);
-        ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+        ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(kafka, settings.instanceId(),
                 KafkaTopics.OPS_FLOOR, value -> value, List.of(floors::read), clock, null);
         Thread floorThread = new Thread(floorFeed, "floor-feed");
         floorThread.start();
@@ -190,13 +197,14 @@ public final class RouterServer implements AutoCloseable {
         Gauge.builder(RouterMeters.PARTITIONS.meterName(), loop, l -> l.assignedPartitions().size())
                 .description(RouterMeters.PARTITIONS.doc()).register(metrics);
 
-        ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"))
-                : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
+        ledger = settings.ledgerUrl() == null ? Ledger.h2(settings.dataDir().resolve("ledger"), settings.ledgerTimeout())
+                : Ledger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword(),
+                settings.ledgerTimeout());
         closeInOrder.add(0, ledger);
         // An embedded ledger is this instance's alone and must see every partition; a shared database is written once.
         String ledgerGroup = settings.ledgerUrl() == null ? LedgerWriter.GROUP_ID + "-" + settings.instanceId()
                 : LedgerWriter.GROUP_ID;
-        LedgerWriter writer = new LedgerWriter(bootstrapServers, ledgerGroup, settings.instanceId(), ledger);
+        LedgerWriter writer = new LedgerWriter(kafka, ledgerGroup, settings.instanceId(), ledger);
         Thread ledgerThread = new Thread(writer, "ledger-writer");
         ledgerThread.start();
         closeInOrder.add(0, () -> {
@@ -238,13 +246,13 @@ public final class RouterServer implements AutoCloseable {
                 });
         closeInOrder.add(0, watcher);
 
-        Audit audit = new Audit(bootstrapServers, ledger, Duration.ofSeconds(30));
+        Audit audit = new Audit(kafka, ledger, Duration.ofSeconds(30));
         AuditSchedule audits = new AuditSchedule(audit, clock, metrics);
         closeInOrder.add(0, audits);
 
         KafkaContactPublisher publisher = new KafkaContactPublisher(producer, KafkaTopics.CONTACTS_IN, 8_000);
         channels = ChannelRuntime.start(channelConfig, publisher, new KafkaDeliveryRecorder(producer),
-                bootstrapServers, settings.instanceId(), clock, metrics);
+                kafka, settings.instanceId(), clock, metrics);
         closeInOrder.add(0, channels);
         Set<String> domains = new HashSet<>(channelConfig.domains());
         domains.addAll(settings.domains());
@@ -254,10 +262,11 @@ public final class RouterServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(() -> accounts, tokens);
         AgentGateway agents = new AgentGateway(() -> accounts, authenticator, tokens,
                 new SignInGuard(5, Duration.ofSeconds(2), Duration.ofMinutes(15), clock), web.servesBeyondLoopback(),
-                this::agentState, this::team, this::endpointOf, new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000),
+                this::agentState, this::team, this::endpointOf,
+                new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000),
                 (agent, at) -> signOut(producer, agent, at), clock, Duration.ofSeconds(3));
         gateway = agents;
-        ObserverLoop<byte[]> signOutFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+        ObserverLoop<byte[]> signOutFeed = new ObserverLoop<>(kafka, settings.instanceId(),
                 KafkaTopics.AGENT_SIGNOUTS, value -> value, List.of(value -> {
                     String[] parts = new String(value, StandardCharsets.UTF_8).split("\n", 2);
                     agents.signedOut(parts[0], Long.parseLong(parts[1]));
@@ -268,7 +277,7 @@ public final class RouterServer implements AutoCloseable {
             signOutFeed.close();
             signOutThread.join(TimeUnit.SECONDS.toMillis(10));
         });
-        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(bootstrapServers, settings.instanceId(),
+        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(kafka, settings.instanceId(),
                 KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe, recent), clock,
                 Duration.ofMinutes(10));
         Thread feed = new Thread(decisionFeed, "decision-feed");
@@ -399,6 +408,29 @@ public final class RouterServer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Waits until the cluster answers, so that a wrong address, protocol or credentials stop the start with a message
+     * instead of leaving every client retrying for ever.
+     */
+    private void awaitKafka() throws InterruptedException {
+        String where = "Kafka at " + kafka.describe();
+        try {
+            admin.describeCluster().nodes().get(KAFKA_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AuthenticationException) {
+                throw new IllegalStateException(where + " refused the router's credentials: " + cause.getMessage()
+                        + ". Check kafka.client in router.yaml (security.protocol, sasl.mechanism) and the secrets in "
+                        + ServerSetting.KAFKA_SASL_JAAS_CONFIG.env + " or the ROUTER_KAFKA_SSL_* variables", cause);
+            }
+            throw new IllegalStateException(where + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(where + " did not answer within " + KAFKA_START_TIMEOUT.toSeconds()
+                    + " s: is it running and reachable from here, and does kafka.client security.protocol match its"
+                    + " listener?", e);
+        }
+    }
+
     private static ArrayNode decisionsJson(List<RoutingDecision> decisions) throws IOException {
         ArrayNode list = HttpResponse.JSON.createArrayNode();
         for (RoutingDecision d : decisions) {
@@ -427,24 +459,34 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private HttpResponse ready(HttpRequest request) {
-        boolean kafka;
+        boolean kafkaUp;
         try {
             admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-            kafka = true;
+            kafkaUp = true;
         } catch (Exception e) {
-            kafka = false;
+            kafkaUp = false;
         }
         boolean routing = loop.isReady();
-        Map<String, Object> body = Map.of("kafka", kafka ? "reachable" : "unreachable",
-                "routing", routing ? "running" : "not running",
-                "partitions", loop.assignedPartitions(), "configVersion", configVersion,
-                "channels", channels.health());
-        HttpResponseStatus status = kafka && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+        HttpResponseStatus status = kafkaUp && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
         Caller caller = request.caller();
         if (!caller.isSupervisor() && !caller.has(Scope.REPORTS_READ) && !caller.has(Scope.METRICS_READ)) {
             // Anyone may ask whether the server is ready; what it runs and where is for those with credentials.
-            return HttpResponse.json(status, Map.of("status", kafka && routing ? "ready" : "not ready"));
+            return HttpResponse.json(status, Map.of("status", kafkaUp && routing ? "ready" : "not ready"));
         }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", kafkaUp && routing ? "ready" : "not ready");
+        body.put("kafka", kafkaUp ? "reachable" : "unreachable");
+        body.put("routing", routing ? "running" : "not running");
+        body.put("partitions", loop.assignedPartitions());
+        body.put("configVersion", configVersion);
+        body.put("channels", channels.health());
+        // Reported, not required: the ledger writer catches up from routing.decisions once the database is back.
+        Ledger.Health l = ledger.health();
+        Map<String, Object> ledgerState = new LinkedHashMap<>();
+        ledgerState.put("status", l.status());
+        ledgerState.put("lastSuccessAt", l.lastSuccessAt() == null ? null : l.lastSuccessAt().toString());
+        ledgerState.put("checkedAt", l.checkedAt().toString());
+        body.put("ledger", ledgerState);
         return HttpResponse.json(status, body);
     }
 
@@ -462,8 +504,9 @@ public final class RouterServer implements AutoCloseable {
         return http.port(1);
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /** The Kafka clients of this instance: its cluster and the settings every client of it uses. */
+    public KafkaClients kafkaClients() {
+        return kafka;
     }
 
     public boolean isReady() {
@@ -478,7 +521,8 @@ public final class RouterServer implements AutoCloseable {
                 "  HTTP API        " + (settings.http().tlsCertificate() == null ? "http://" : "https://") + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
                 "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
                 "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
-                "  Kafka           " + bootstrapServers + (embedded != null ? " (embedded, log in " + embedded.logDir() + ")" : ""),
+                "  Kafka           " + (embedded != null ? kafka.bootstrapServers() + " (embedded, log in "
+                        + embedded.logDir() + ")" : kafka.describe()),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")
                         : settings.ledgerUrl()),
                 "  Data dir        " + settings.dataDir(),
@@ -495,18 +539,5 @@ public final class RouterServer implements AutoCloseable {
             }
         }
         closeInOrder.clear();
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return p;
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", modelTransformer = RunCommand.Options.class, description = {
         "Start the router: Kafka (embedded unless kafka bootstrap servers are set), routing, ledger, HTTP.",
         "Each setting comes from the first of: this option, its environment variable, config/router.yaml, the default",
-        "(see docs/operations.md). The ledger password comes from ROUTER_LEDGER_PASSWORD or ROUTER_LEDGER_PASSWORD_FILE."})
+        "(see docs/operations.md). Secrets come only from their environment variable or the file its _FILE variable",
+        "names: ROUTER_LEDGER_PASSWORD, ROUTER_KAFKA_SASL_JAAS_CONFIG, ROUTER_KAFKA_SSL_*_PASSWORD."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -29,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             for (ServerSetting s : ServerSetting.values()) {
+                if (s.option == null) {
+                    continue; // a map in router.yaml, or a secret from the environment
+                }
                 command.addOption(OptionSpec.builder(s.option).type(String.class).paramLabel("VALUE")
                         .description(s.doc + " (" + s.env + (s.yamlKey == null ? "" : ", router.yaml " + s.yamlKey)
                                 + "; default " + (s.defaultValue.isEmpty() ? "empty" : s.defaultValue) + ")")
@@ -50,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
         RouterServer server;
         try {
             server = RouterServer.start(settings, Clock.systemUTC());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("router run: " + e.getMessage());
             return 1;
         }
@@ -69,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
     ServerSettings settings(Function<String, String> env) {
         Map<ServerSetting, String> given = new EnumMap<>(ServerSetting.class);
         for (ServerSetting s : ServerSetting.values()) {
-            String value = spec.findOption(s.option).getValue();
+            String value = s.option == null ? null : spec.findOption(s.option).getValue();
             if (value != null) {
                 given.put(s, value);
             }
@@ -77,11 +81,12 @@ final class RunCommand implements Callable<Integer> {
         Map<ServerSetting, String> v = ServerSetting.resolve(given, env);
         return new ServerSettings(Path.of(v.get(ServerSetting.CONFIG)), Path.of(v.get(ServerSetting.DATA_DIR)),
                 http(v),
-                v.get(ServerSetting.KAFKA_BOOTSTRAP_SERVERS), number(v, ServerSetting.KAFKA_PORT),
-                number(v, ServerSetting.PARTITIONS), (short) number(v, ServerSetting.REPLICATION_FACTOR),
-                v.get(ServerSetting.LEDGER_URL), blankToNull(v.get(ServerSetting.LEDGER_USER)),
-                ServerSetting.ledgerPassword(env), v.get(ServerSetting.INSTANCE_ID), Duration.ofSeconds(2),
-                list(v.get(ServerSetting.DOMAINS)));
+                v.get(ServerSetting.KAFKA_BOOTSTRAP_SERVERS), ServerSetting.kafkaClient(v),
+                number(v, ServerSetting.KAFKA_PORT), number(v, ServerSetting.PARTITIONS),
+                (short) number(v, ServerSetting.REPLICATION_FACTOR), v.get(ServerSetting.LEDGER_URL),
+                blankToNull(v.get(ServerSetting.LEDGER_USER)), v.get(ServerSetting.LEDGER_PASSWORD),
+                Duration.ofSeconds(number(v, ServerSetting.LEDGER_TIMEOUT_SECONDS)), v.get(ServerSetting.INSTANCE_ID),
+                Duration.ofSeconds(2), list(v.get(ServerSetting.DOMAINS)));
     }
 
     private static HttpSettings http(Map<ServerSetting, String> v) {

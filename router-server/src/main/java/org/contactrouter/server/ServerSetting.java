@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import org.contactrouter.config.ChannelConfig;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -21,13 +25,18 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 /**
  * Every setting of the {@code run} command, declared once: its option, environment variable, key in
  * {@code config/router.yaml}, default and meaning. A value comes from the first of: the command-line option, the
- * environment variable, router.yaml, the default. Secrets (the ledger password) come only from the environment or a
- * file named there, never from router.yaml.
+ * environment variable, router.yaml, the default.
+ *
+ * <p>Secrets (the ledger password, the Kafka credentials) come only from their environment variable or from the file
+ * named by the same variable with {@code _FILE} appended, never from router.yaml: putting one there is an error that
+ * names the variable to use. {@code kafka.client} in router.yaml is a map of Kafka client settings for an external
+ * cluster, by their Kafka names, checked against Kafka's own declarations.
  */
 enum ServerSetting {
     CONFIG("--config", "ROUTER_CONFIG", null, "config",
             "routing config directory (routing.yaml, agents.yaml, customers.yaml; router.yaml is read from here too)"),
-    DATA_DIR("--data-dir", "ROUTER_DATA_DIR", "dataDir", "data", "the embedded broker's log and the embedded ledger"),
+    DATA_DIR("--data-dir", "ROUTER_DATA_DIR", "dataDir", "data",
+            "the embedded broker's log and the embedded ledger; readable by its owner only (rwx------)"),
     HTTP_HOST("--http-host", "ROUTER_HTTP_HOST", "http.host", "127.0.0.1",
             "interface of the HTTP port; 0.0.0.0 to serve other machines"),
     HTTP_PORT("--http-port", "ROUTER_HTTP_PORT", "http.port", "8080",
@@ -51,6 +60,18 @@ enum ServerSetting {
             "PEM private key (PKCS#8) of the public port's certificate"),
     KAFKA_BOOTSTRAP_SERVERS("--kafka-bootstrap-servers", "ROUTER_KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrapServers", "",
             "an external Kafka cluster; empty starts the embedded single-node broker"),
+    KAFKA_CLIENT(Kind.MAP, null, null, "kafka.client", "", null,
+            "Kafka client settings for the external cluster, by their Kafka names (security.protocol, sasl.mechanism,"
+                    + " ssl.truststore.location, ssl.truststore.type, ssl.keystore.location, ssl.keystore.type,"
+                    + " ssl.endpoint.identification.algorithm, ...); secrets come from the variables below"),
+    KAFKA_SASL_JAAS_CONFIG("ROUTER_KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config",
+            "the Kafka client's sasl.jaas.config (it holds the password)"),
+    KAFKA_SSL_TRUSTSTORE_PASSWORD("ROUTER_KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password",
+            "the Kafka client's ssl.truststore.password"),
+    KAFKA_SSL_KEYSTORE_PASSWORD("ROUTER_KAFKA_SSL_KEYSTORE_PASSWORD", "ssl.keystore.password",
+            "the Kafka client's ssl.keystore.password"),
+    KAFKA_SSL_KEY_PASSWORD("ROUTER_KAFKA_SSL_KEY_PASSWORD", "ssl.key.password",
+            "the Kafka client's ssl.key.password"),
     KAFKA_PORT("--kafka-port", "ROUTER_KAFKA_PORT", "kafka.port", "9092",
             "the embedded broker's port (0 picks a free one)"),
     PARTITIONS("--partitions", "ROUTER_PARTITIONS", "kafka.partitions", "6",
@@ -64,27 +85,76 @@ enum ServerSetting {
     DOMAINS("--domains", "ROUTER_DOMAINS", "domains", "",
             "routing domains contacts from the HTTP API may go to besides default and those the channels name, "
                     + "comma-separated"),
+    LEDGER_PASSWORD("ROUTER_LEDGER_PASSWORD", "ledger.password", null, "the ledger database password"),
+    LEDGER_TIMEOUT_SECONDS("--ledger-timeout-seconds", "ROUTER_LEDGER_TIMEOUT_SECONDS", "ledger.timeoutSeconds", "10",
+            "how long the ledger database may take to connect or to answer one statement; a call that takes longer"
+                    + " fails, and /health/ready shows the ledger unreachable"),
     INSTANCE_ID("--instance-id", "ROUTER_INSTANCE_ID", "instanceId", "",
             "this instance's stable id (its Kafka transactional id); empty derives one from the data dir");
 
     static final String FILE = "router.yaml";
+    /** Appended to a secret's variable: the variable that names a file holding the secret. */
+    static final String FILE_SUFFIX = "_FILE";
 
+    /** How a setting is given. */
+    enum Kind {
+        /** One value: option, variable, router.yaml, default. */
+        VALUE,
+        /** A map in router.yaml only. */
+        MAP,
+        /** A secret: its variable, or the file its {@code _FILE} variable names; refused in router.yaml. */
+        SECRET
+    }
+
+    final Kind kind;
     final String option;
     final String env;
     final String yamlKey;
     final String defaultValue;
+    /** For a secret, where in router.yaml it is refused; otherwise null. */
+    final String refusedYamlKey;
+    /** For a Kafka secret, the Kafka client setting it supplies; otherwise null. */
+    final String kafkaProperty;
     final String doc;
 
     ServerSetting(String option, String env, String yamlKey, String defaultValue, String doc) {
+        this(Kind.VALUE, option, env, yamlKey, defaultValue, null, doc);
+    }
+
+    /** A secret: from {@code env} or the file {@code env_FILE} names; {@code refusedYamlKey} is an error. */
+    ServerSetting(String env, String refusedYamlKey, String kafkaProperty, String doc) {
+        this.kind = Kind.SECRET;
+        this.option = null;
+        this.env = env;
+        this.yamlKey = null;
+        this.defaultValue = "";
+        this.refusedYamlKey = refusedYamlKey;
+        this.kafkaProperty = kafkaProperty;
+        this.doc = doc;
+    }
+
+    /** A Kafka secret, refused under {@code kafka.client} in router.yaml. */
+    ServerSetting(String env, String kafkaProperty, String doc) {
+        this(env, KAFKA_CLIENT_PREFIX + kafkaProperty, kafkaProperty, doc);
+    }
+
+    ServerSetting(Kind kind, String option, String env, String yamlKey, String defaultValue, String kafkaProperty,
+                  String doc) {
+        this.kind = kind;
         this.option = option;
         this.env = env;
         this.yamlKey = yamlKey;
         this.defaultValue = defaultValue;
+        this.refusedYamlKey = null;
+        this.kafkaProperty = kafkaProperty;
         this.doc = doc;
     }
 
+    private static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
     /**
-     * Resolves every setting.
+     * Resolves every single-value setting and every secret ({@link Kind#MAP} settings are read by
+     * {@link #kafkaClient}); an absent secret is null.
      *
      * @param fromCommandLine the options given on the command line (absent ones missing)
      * @param env             the environment
@@ -95,24 +165,46 @@ enum ServerSetting {
         values.put(CONFIG, configDir);
         Map<String, String> yaml = readYaml(Path.of(configDir).resolve(FILE));
         for (ServerSetting s : values()) {
-            if (s != CONFIG) {
-                values.put(s, first(fromCommandLine.get(s), env.apply(s.env), yaml.get(s.yamlKey), s.defaultValue));
+            switch (s.kind) {
+                case VALUE -> {
+                    if (s != CONFIG) {
+                        values.put(s, first(fromCommandLine.get(s), env.apply(s.env), yaml.get(s.yamlKey),
+                                s.defaultValue));
+                    }
+                }
+                case SECRET -> values.put(s, secret(env, s.env));
+                case MAP -> { }
             }
         }
         return values;
     }
 
-    /** The ledger password: ROUTER_LEDGER_PASSWORD, or the content of the file ROUTER_LEDGER_PASSWORD_FILE names. */
-    static String ledgerPassword(Function<String, String> env) {
-        String file = env.apply("ROUTER_LEDGER_PASSWORD_FILE");
+    /**
+     * The Kafka client settings: {@code kafka.client} of router.yaml in the resolved config directory, and the Kafka
+     * secrets among {@code resolved}.
+     */
+    static Map<String, String> kafkaClient(Map<ServerSetting, String> resolved) {
+        Map<String, String> settings = new TreeMap<>(readKafkaClient(Path.of(resolved.get(CONFIG)).resolve(FILE)));
+        for (ServerSetting s : values()) {
+            if (s.kafkaProperty != null && resolved.get(s) != null) {
+                settings.put(s.kafkaProperty, resolved.get(s));
+            }
+        }
+        return settings;
+    }
+
+    /** A secret: the content of the file {@code <variable>_FILE} names (stripped), else {@code <variable>}. */
+    static String secret(Function<String, String> env, String variable) {
+        String file = env.apply(variable + FILE_SUFFIX);
         if (file != null && !file.isBlank()) {
             try {
                 return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new IllegalArgumentException("ROUTER_LEDGER_PASSWORD_FILE: cannot read '" + file + "' (" + e + ")");
+                throw new IllegalArgumentException(variable + FILE_SUFFIX + ": cannot read '" + file + "' (" + e + ")");
             }
         }
-        return env.apply("ROUTER_LEDGER_PASSWORD");
+        String value = env.apply(variable);
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String first(String... candidates) {
@@ -126,25 +218,74 @@ enum ServerSetting {
 
     /** router.yaml as dotted keys; absent file = no settings. Errors name file:line, the key and what is expected. */
     static Map<String, String> readYaml(Path file) {
-        Node root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml().compose(r);
-        } catch (NoSuchFileException e) {
+        Node root = compose(file);
+        Map<String, String> values = new TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        if (root != null) {
+            flatten(root, "", values, errors);
+        }
+        throwIfAny(errors);
+        return values;
+    }
+
+    /**
+     * {@code kafka.client} of router.yaml: Kafka client setting names to values, each checked against Kafka's
+     * declarations. Errors name file:line, the key and what is expected; a secret names the variable to use instead.
+     */
+    static Map<String, String> readKafkaClient(Path file) {
+        Node section = child(child(compose(file), "kafka"), "client");
+        if (section == null || section instanceof ScalarNode scalar && scalar.getValue().isEmpty()) {
             return Map.of();
+        }
+        String prefix = KAFKA_CLIENT.yamlKey;
+        List<String> errors = new ArrayList<>();
+        if (!(section instanceof MappingNode mapping)) {
+            errors.add(where(section) + prefix + ": expected a mapping of Kafka client settings, e.g."
+                    + " security.protocol: SASL_SSL");
+            throwIfAny(errors);
+            return Map.of();
+        }
+        Map<String, String> settings = new TreeMap<>();
+        for (NodeTuple t : mapping.getValue()) {
+            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            String key = prefix + "." + name;
+            ServerSetting secret = refusing(key);
+            if (secret != null) {
+                errors.add(where(t.getKeyNode()) + refusal(secret));
+            } else if (!(t.getValueNode() instanceof ScalarNode value)) {
+                errors.add(where(t.getValueNode()) + key + ": expected a single value");
+            } else {
+                KafkaClients.problem(name, value.getValue(), false).ifPresentOrElse(
+                        problem -> errors.add(where(t.getKeyNode()) + key + ": " + problem),
+                        () -> settings.put(name, value.getValue()));
+            }
+        }
+        throwIfAny(errors);
+        return settings;
+    }
+
+    private static Node compose(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new Yaml().compose(r);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (MarkedYAMLException e) {
             throw new IllegalArgumentException(FILE + ":" + (e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
         } catch (IOException e) {
             throw new IllegalArgumentException(FILE + ": cannot read " + file + " (" + e + ")");
         }
-        Map<String, String> values = new java.util.TreeMap<>();
-        List<String> errors = new ArrayList<>();
-        if (root != null) {
-            flatten(root, "", values, errors);
+    }
+
+    /** The value under {@code key} of a mapping node, or null. */
+    private static Node child(Node node, String key) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple t : mapping.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    return t.getValueNode();
+                }
+            }
         }
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", errors));
-        }
-        return values;
+        return null;
     }
 
     private static void flatten(Node node, String prefix, Map<String, String> values, List<String> errors) {
@@ -155,14 +296,17 @@ enum ServerSetting {
         for (NodeTuple t : mapping.getValue()) {
             String key = prefix + ((ScalarNode) t.getKeyNode()).getValue();
             Node value = t.getValueNode();
-            if (key.equals(org.contactrouter.config.ChannelConfig.SECTION)) {
-                continue; // read by ChannelConfig, with its own declarations
+            if (key.equals(ChannelConfig.SECTION) || key.equals(KAFKA_CLIENT.yamlKey)) {
+                continue; // read with their own declarations: ChannelConfig, readKafkaClient
             }
-            if (value instanceof MappingNode) {
+            ServerSetting secret = refusing(key);
+            if (secret != null) {
+                errors.add(where(t.getKeyNode()) + refusal(secret));
+            } else if (value instanceof MappingNode) {
                 flatten(value, key + ".", values, errors);
             } else if (!known(key)) {
                 errors.add(where(t.getKeyNode()) + key + ": unknown setting (expected one of: " + String.join(", ",
-                        java.util.Arrays.stream(values()).filter(s -> s.yamlKey != null).map(s -> s.yamlKey).toList())
+                        Arrays.stream(values()).filter(s -> s.yamlKey != null).map(s -> s.yamlKey).toList())
                         + ")");
             } else if (value instanceof ScalarNode scalar) {
                 values.put(key, scalar.getValue());
@@ -178,11 +322,32 @@ enum ServerSetting {
 
     private static boolean known(String key) {
         for (ServerSetting s : values()) {
-            if (key.equals(s.yamlKey)) {
+            if (s.kind == Kind.VALUE && key.equals(s.yamlKey)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The secret that {@code key} would give in router.yaml, or null. */
+    private static ServerSetting refusing(String key) {
+        for (ServerSetting s : values()) {
+            if (key.equals(s.refusedYamlKey)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String refusal(ServerSetting secret) {
+        return secret.refusedYamlKey + ": a secret is never read from " + FILE + "; set " + secret.env + ", or "
+                + secret.env + FILE_SUFFIX + " to a file holding it";
+    }
+
+    private static void throwIfAny(List<String> errors) {
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", errors));
+        }
     }
 
     private static String where(Node node) {

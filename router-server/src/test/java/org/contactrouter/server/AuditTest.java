@@ -7,11 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,6 +24,7 @@ import org.contactrouter.routing.Desk;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.routing.TestConfig;
 import org.contactrouter.server.kafka.EmbeddedKafka;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.wire.DecisionJson;
 import org.junit.jupiter.api.Test;
@@ -42,8 +40,11 @@ class AuditTest {
     void findsADoubleOwnerAnUndecidedContactAndADecisionMissingFromTheLedger() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp, 0);
              Ledger ledger = Ledger.h2(tmp.resolve("ledger"));
-             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
-            topics(kafka.bootstrapServers());
+             KafkaProducer<String, byte[]> producer = KafkaClients.plaintext(kafka.bootstrapServers())
+                     .producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
+            try (Admin admin = KafkaClients.plaintext(kafka.bootstrapServers()).admin(Map.of())) {
+                KafkaTopics.ensureTopics(admin, 2, (short) 1);
+            }
             // A real conversation through the engine: queued, offered to ann, accepted.
             Desk desk = new Desk(TestConfig.create().agent("ann", a -> { }).agent("bob", a -> { })
                     .queue("q", q -> { }).build());
@@ -59,7 +60,7 @@ class AuditTest {
             }
             ledger.record(desk.log);
 
-            Audit audit = new Audit(kafka.bootstrapServers(), ledger, Duration.ofSeconds(30));
+            Audit audit = new Audit(KafkaClients.plaintext(kafka.bootstrapServers()), ledger, Duration.ofSeconds(30));
             Instant later = Instant.now().plus(Duration.ofMinutes(5));
             Audit.Report clean = audit.run(later);
             assertThat(clean.clean()).as("%s", clean).isTrue();
@@ -89,22 +90,6 @@ class AuditTest {
             assertThat(early.missingFromLedger()).isEmpty();
             assertThat(early.doubleOwners()).hasSize(1);
         }
-    }
-
-    private static void topics(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            KafkaTopics.ensureTopics(admin, 2, (short) 1);
-        }
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(p);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String topic, byte[] value) throws Exception {

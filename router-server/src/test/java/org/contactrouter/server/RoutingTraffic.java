@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +56,7 @@ import org.contactrouter.events.Presence;
 import org.contactrouter.events.PresenceChanged;
 import org.contactrouter.routing.DecisionType;
 import org.contactrouter.routing.RoutingDecision;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.wire.DecisionJson;
 
@@ -300,12 +300,17 @@ final class RoutingTraffic {
             private volatile boolean running = true;
 
             Session(String bootstrapServers) {
-                Properties c = new Properties();
-                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-                c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-                c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-                consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-                producer = new KafkaProducer<>(producerProps(bootstrapServers));
+                KafkaClients kafka = KafkaClients.plaintext(bootstrapServers);
+                consumer = kafka.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                        new ByteArrayDeserializer());
+                producer = kafka.producer(Map.of(
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                        ProducerConfig.LINGER_MS_CONFIG, 1,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000), new StringSerializer(),
+                        new ByteArraySerializer());
                 thread.setDaemon(true);
             }
 
@@ -377,19 +382,6 @@ final class RoutingTraffic {
         }
     }
 
-    private static Properties producerProps(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return p;
-    }
-
     // ------------------------------------------------------------------ what came out
 
     /** A decision as committed to {@code routing.decisions}, with its routing domain (the record key). */
@@ -398,13 +390,10 @@ final class RoutingTraffic {
 
     /** Every committed decision on {@code routing.decisions}, partition by partition in offset order. */
     static List<Committed> committedDecisions(String bootstrapServers) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<Committed> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.plaintext(bootstrapServers).consumer(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(KafkaTopics.ROUTING_DECISIONS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -569,7 +558,7 @@ final class RoutingTraffic {
      * partition whose open transaction the coordinator reports complete is a hanging transaction.
      */
     static String openTransactions(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (Admin admin = KafkaClients.plaintext(bootstrapServers).admin(Map.of(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
             List<String> ids = admin.listTransactions().all().get().stream()
                     .map(TransactionListing::transactionalId).toList();

@@ -27,6 +27,7 @@ import org.contactrouter.access.ApiKeys;
 import org.contactrouter.access.Passwords;
 import org.contactrouter.channels.twilio.TwilioApiStub;
 import org.contactrouter.events.OfferAccepted;
+import org.contactrouter.ledger.Ledger;
 import org.contactrouter.events.Presence;
 import org.contactrouter.events.PresenceChanged;
 import org.contactrouter.server.agent.AgentGateway;
@@ -302,7 +303,8 @@ class SecurityTest {
                 """);
         ServerSettings beyond = new ServerSettings(config, dir.resolve("data"),
                 new HttpSettings("0.0.0.0", 0, null, 0, List.of("support.example.com"), List.of(), null, null, null,
-                        null), null, 0, 2, (short) 1, null, null, null, "public", Duration.ofMillis(200), List.of());
+                        null), null, Map.of(), 0, 2, (short) 1, null, null, null, Ledger.DEFAULT_TIMEOUT, "public",
+                Duration.ofMillis(200), List.of());
         assertThatThrownBy(() -> RouterServer.start(beyond, Clock.systemUTC()))
                 .hasMessageContaining("anna still have the example's demo password")
                 .hasMessageContaining("hash-password");

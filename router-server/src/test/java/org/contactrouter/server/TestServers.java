@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.contactrouter.access.ApiKeys;
+import org.contactrouter.ledger.Ledger;
 
 /** A whole router on loopback for tests: embedded Kafka and ledger in a folder, a free HTTP port, a small config. */
 final class TestServers {
@@ -36,6 +38,14 @@ final class TestServers {
 
     /** As {@link #start(Path)}, with channel secrets from {@code env}; a router.yaml in {@code dir}/config is read. */
     static RouterServer start(Path dir, java.util.function.Function<String, String> env) throws Exception {
+        Path config = config(dir);
+        return RouterServer.start(new ServerSettings(config, dir.resolve("data"), HttpSettings.plain("127.0.0.1", 0),
+                null, Map.of(), 0, 2, (short) 1, null, null, null, Ledger.DEFAULT_TIMEOUT, "test",
+                Duration.ofMillis(200), List.of()), Clock.systemUTC(), env);
+    }
+
+    /** {@code dir}/config with the small config of {@link #start(Path)}, unless the test wrote its own files. */
+    static Path config(Path dir) throws java.io.IOException {
         Path config = dir.resolve("config");
         Files.createDirectories(config);
         if (!Files.exists(config.resolve("agents.yaml"))) {
@@ -65,7 +75,6 @@ final class TestServers {
                         queue: support
                     """);
         }
-        return RouterServer.start(new ServerSettings(config, dir.resolve("data"), HttpSettings.plain("127.0.0.1", 0), null, 0,
-                2, (short) 1, null, null, null, "test", Duration.ofMillis(200), List.of()), Clock.systemUTC(), env);
+        return config;
     }
 }

@@ -32,6 +32,7 @@ import org.contactrouter.server.http.HttpRequest;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.Policy;
 import org.contactrouter.server.http.Route;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 
 /**
@@ -54,10 +55,10 @@ public final class ChannelRuntime implements AutoCloseable {
 
     /** Starts the adapters {@code config} enables; on failure what was started is stopped and the failure thrown. */
     public static ChannelRuntime start(ChannelConfig config, ContactPublisher publisher, DeliveryReport.Recorder reports,
-                                       String bootstrapServers, String instanceId, Clock clock, MeterRegistry metrics) {
+                                       KafkaClients kafka, String instanceId, Clock clock, MeterRegistry metrics) {
         ChannelRuntime runtime = new ChannelRuntime();
         try {
-            runtime.startAll(config, publisher, reports, bootstrapServers, instanceId, clock, metrics);
+            runtime.startAll(config, publisher, reports, kafka, instanceId, clock, metrics);
             return runtime;
         } catch (RuntimeException | Error e) {
             runtime.close();
@@ -66,7 +67,7 @@ public final class ChannelRuntime implements AutoCloseable {
     }
 
     private void startAll(ChannelConfig config, ContactPublisher publisher, DeliveryReport.Recorder reports,
-                          String bootstrapServers, String instanceId, Clock clock, MeterRegistry metrics) {
+                          KafkaClients kafka, String instanceId, Clock clock, MeterRegistry metrics) {
         this.config = config;
         List<ChannelSender> senders = new ArrayList<>();
         List<Consumer<OutboundMessage>> observers = new ArrayList<>();
@@ -111,7 +112,7 @@ public final class ChannelRuntime implements AutoCloseable {
                     .description(RouterMeters.CHAT_SESSIONS.doc()).register(metrics);
         }
         for (ChannelSender s : senders) {
-            OutboundSenderLoop loop = new OutboundSenderLoop(bootstrapServers, instanceId, s, reports, clock, metrics);
+            OutboundSenderLoop loop = new OutboundSenderLoop(kafka, instanceId, s, reports, clock, metrics);
             Thread t = new Thread(loop, "sender-" + s.name());
             t.start();
             closeInOrder.add(0, () -> {
@@ -121,7 +122,7 @@ public final class ChannelRuntime implements AutoCloseable {
         }
         if (!observers.isEmpty()) {
             // A day back: a chat transcript survives a restart of this instance for that long.
-            ObserverLoop<OutboundMessage> loop = new ObserverLoop<>(bootstrapServers, instanceId,
+            ObserverLoop<OutboundMessage> loop = new ObserverLoop<>(kafka, instanceId,
                     KafkaTopics.MESSAGES_OUT, OutboundMessageJson::read, observers, clock, Duration.ofDays(1));
             Thread t = new Thread(loop, "outbound-observer");
             t.start();

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,8 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObserverLoop.class);
 
-    private final Properties props;
+    private final KafkaClients kafka;
+    private final Map<String, Object> settings;
     private final String topic;
     private final Function<byte[], T> reader;
     private final List<Consumer<T>> observers;
@@ -47,20 +48,18 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
     /**
      * @param reader reads a record's value; throws (any RuntimeException) for one it cannot read
      */
-    public ObserverLoop(String bootstrapServers, String instanceId, String topic, Function<byte[], T> reader,
+    public ObserverLoop(KafkaClients kafka, String instanceId, String topic, Function<byte[], T> reader,
                         List<Consumer<T>> observers, Clock clock, Duration lookback) {
         this.topic = topic;
         this.reader = reader;
         this.observers = List.copyOf(observers);
         this.clock = clock;
         this.lookback = lookback;
-        props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, topic + "-observer-" + instanceId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.kafka = kafka;
+        this.settings = Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, topic + "-observer-" + instanceId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     }
 
     /** True once the records from before the start have been shown. */
@@ -70,7 +69,8 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer(settings, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer = c;
             List<TopicPartition> partitions = c.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,6 +21,7 @@ import org.contactrouter.events.InvalidEventException;
 import org.contactrouter.events.OutboundMessage;
 import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.server.RouterMeters;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,8 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
     static final int MAX_ATTEMPTS = 8;
 
     private final ChannelSender sender;
-    private final Properties props;
+    private final KafkaClients kafka;
+    private final Map<String, Object> settings;
     private final DeliveryReport.Recorder reports;
     private final Clock clock;
     private final Counter sent;
@@ -57,21 +58,19 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
     private record Retry(long offset, int attempts, long notBeforeMillis) {
     }
 
-    public OutboundSenderLoop(String bootstrapServers, String instanceId, ChannelSender sender,
+    public OutboundSenderLoop(KafkaClients kafka, String instanceId, ChannelSender sender,
                               DeliveryReport.Recorder reports, Clock clock, MeterRegistry metrics) {
         this.sender = sender;
         this.reports = reports;
         this.clock = clock;
-        this.props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sender-" + sender.name());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sender-" + sender.name() + "-" + instanceId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.kafka = kafka;
+        this.settings = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "sender-" + sender.name(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "sender-" + sender.name() + "-" + instanceId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         sent = counter(metrics, "sent");
         retried = counter(metrics, "retried");
         failed = counter(metrics, "failed");
@@ -84,7 +83,8 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer(settings, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer = c;
             c.subscribe(List.of(KafkaTopics.MESSAGES_OUT));
             while (running) {

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * the controller listener, which only this broker talks to, always takes a free one. As ports are not persisted, a
  * restart with port 0 may come up on another port: clients must take {@link #bootstrapServers()} from the running
  * instance, or use a fixed port.
+ *
+ * <p>For tests of clients of a secured cluster, {@link #start(Path, int, IntSupplier, ScramUser)} starts it with its
+ * client listener on SASL_PLAINTEXT with SCRAM, and a user made when the storage is formatted; replication and
+ * transaction markers then go through a plaintext listener of their own on 127.0.0.1.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -52,6 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The client listener of a broker started with a {@link ScramUser}. */
+    static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final String HOST = "127.0.0.1";
     private static final String META_PROPERTIES = "meta.properties";
     /** Under {@code dataDir/kafka}: the partition logs ({@code log.dirs}) and the metadata log. */
@@ -102,6 +108,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@link #start(Path, int)} with the source of free ports given (tests make it return a taken one). */
     static EmbeddedKafka start(Path dataDir, int port, IntSupplier freePorts) {
+        return start(dataDir, port, freePorts, null);
+    }
+
+    /**
+     * A user of the SASL listener: its SCRAM mechanism ({@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}), name and
+     * password, written into the storage when it is formatted.
+     */
+    record ScramUser(String mechanism, String name, String password) {
+    }
+
+    /**
+     * {@link #start(Path, int, IntSupplier)}, with the client listener on SASL_PLAINTEXT when {@code scram} is given:
+     * only that user gets in there. Tests only: the listener for replication stays plaintext.
+     */
+    static EmbeddedKafka start(Path dataDir, int port, IntSupplier freePorts, ScramUser scram) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0 (a free port) or 1..65535, was " + port);
         }
@@ -109,12 +130,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path logDir = dataDir.toAbsolutePath().resolve("kafka");
         synchronized (STARTING) {
             refuseIfInUse(logDir);
-            String clusterId = formatIfNeeded(logDir);
+            String clusterId = formatIfNeeded(logDir, scram);
             for (int attempt = 1; ; attempt++) {
                 int brokerPort = port == 0 ? freePorts.getAsInt() : port;
                 int controllerPort = freePorts.getAsInt();
                 while (controllerPort == brokerPort) {
                     controllerPort = freePorts.getAsInt();
+                }
+                Properties properties = brokerProperties(logDir, brokerPort, controllerPort);
+                if (scram != null) {
+                    int internalPort = freePorts.getAsInt();
+                    while (internalPort == brokerPort || internalPort == controllerPort) {
+                        internalPort = freePorts.getAsInt();
+                    }
+                    secure(properties, scram, brokerPort, controllerPort, internalPort);
                 }
                 KafkaRaftServer server = null;
                 // A controller that fails to start (its port taken, say) ends the JVM through Exit.halt(1). While
@@ -123,8 +152,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Exit.setExitProcedure(EmbeddedKafka::refuseToEndTheJvm);
                 Exit.setHaltProcedure(EmbeddedKafka::refuseToEndTheJvm);
                 try {
-                    server = new KafkaRaftServer(new KafkaConfig(
-                            brokerProperties(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+                    server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
                     server.startup();
                 } catch (RuntimeException | Error e) {
                     if (server != null) {
@@ -242,10 +270,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Formats {@code logDir/data} and {@code logDir/metadata} with a new cluster id unless Kafka's
-     * {@code meta.properties} is already in them, and returns the cluster id in use.
+     * Moves the client listener at {@code port} to SASL_PLAINTEXT with {@code scram}'s mechanism, and replication to a
+     * plaintext listener at {@code internalPort}.
      */
-    private static String formatIfNeeded(Path logDir) {
+    private static void secure(Properties p, ScramUser scram, int port, int controllerPort, int internalPort) {
+        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + internalPort + "," + SASL_LISTENER + "://" + HOST
+                + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + internalPort + "," + SASL_LISTENER
+                + "://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT,"
+                + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", scram.mechanism());
+        p.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                + scram.mechanism().toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /**
+     * Formats {@code logDir/data} and {@code logDir/metadata} with a new cluster id unless Kafka's
+     * {@code meta.properties} is already in them, and returns the cluster id in use. A SCRAM user given is written
+     * into the new cluster's metadata.
+     */
+    private static String formatIfNeeded(Path logDir, ScramUser scram) {
         List<Path> dirs = List.of(logDir.resolve(DATA), logDir.resolve(METADATA));
         List<Path> formatted = dirs.stream().filter(d -> Files.isRegularFile(d.resolve(META_PROPERTIES))).toList();
         if (formatted.size() == dirs.size()) {
@@ -263,7 +309,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Files.createDirectories(dir);
             }
             PrintStream formatterOutput = new PrintStream(new LogLines(), true, StandardCharsets.UTF_8);
-            new Formatter()
+            Formatter formatter = new Formatter();
+            if (scram != null) {
+                formatter.setScramArguments(List.of(scram.mechanism() + "=[name=" + scram.name() + ",password="
+                        + scram.password() + "]"));
+            }
+            formatter
                     .setPrintStream(formatterOutput)
                     .setNodeId(NODE_ID)
                     .setClusterId(clusterId)
@@ -358,7 +409,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,7 +25,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -59,6 +57,7 @@ import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.routing.RoutingEngine;
 import org.contactrouter.server.RouterMeters;
+import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
 import org.contactrouter.server.wire.DecisionJson;
 import org.slf4j.Logger;
@@ -87,7 +86,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private static final List<String> INPUTS = List.of(KafkaTopics.CONTACTS_IN, KafkaTopics.AGENT_ACTIONS,
             KafkaTopics.ROUTING_CONFIG);
 
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final String instanceId;
     private final Clock clock;
     private final ConfigSnapshot localConfig;
@@ -122,7 +121,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * @param bootstrapServers the Kafka cluster
+     * @param kafka            the Kafka cluster and its client settings
      * @param instanceId       stable per instance (its transactional id), so a restart aborts what it left open
      * @param clock            the one clock: the time given to the engines
      * @param localConfig      the config this instance starts with, for domains whose journal has none yet
@@ -130,11 +129,11 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
      * @param metrics          where decision latency, queue gauges and the consumer's Kafka metrics go
      * @param onFloor          told each partition's floor when it changed (on the routing thread: be quick)
      */
-    public RoutingLoop(String bootstrapServers, String instanceId, Clock clock, ConfigSnapshot localConfig,
+    public RoutingLoop(KafkaClients kafka, String instanceId, Clock clock, ConfigSnapshot localConfig,
                        Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics,
                        BiConsumer<Integer, Floor> onFloor) {
         this.onFloor = onFloor;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.instanceId = instanceId;
         this.clock = clock;
         this.localConfig = localConfig;
@@ -182,8 +181,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps())) {
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer(consumerSettings(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = kafka.producer(producerSettings(), new StringSerializer(),
+                     new ByteArraySerializer())) {
             consumer = c;
             new KafkaClientMetrics(c).bindTo(metrics);
             producer.initTransactions();
@@ -347,9 +348,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
      * nobody has read its records, and aborting it is what {@code kafka-transactions.sh abort} would do.
      */
     private void abortForgottenTransactions() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = kafka.admin(Map.of())) {
             TransactionDescription mine = admin.describeTransactions(List.of(transactionalId()))
                     .description(transactionalId()).get();
             List<TopicPartition> written = new ArrayList<>();
@@ -543,7 +542,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             tps.add(new TopicPartition(KafkaTopics.ROUTING_JOURNAL, p));
         }
         long entries = 0;
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(readerProps())) {
+        try (KafkaConsumer<String, byte[]> reader = kafka.consumer(Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "router-restore-" + instanceId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             reader.assign(tps);
             reader.seekToBeginning(tps);
             Map<TopicPartition, Long> end = reader.endOffsets(tps);
@@ -592,9 +594,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         return "router-" + instanceId;
     }
 
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> consumerSettings() {
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "router");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-" + instanceId);
         // Static membership: a restarted instance takes its own place in the group at once instead of waiting for its
@@ -608,25 +609,11 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return p;
     }
 
-    private Properties readerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-restore-" + instanceId);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return p;
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> producerSettings() {
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -634,8 +621,6 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         // times out: keep that short. A restarted instance aborts it at once (same transactional id).
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return p;
     }
 

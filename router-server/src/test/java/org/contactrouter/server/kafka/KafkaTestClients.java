@@ -4,11 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,32 +24,32 @@ final class KafkaTestClients {
     }
 
     static Admin admin(EmbeddedKafka kafka) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        return KafkaClients.plaintext(kafka.bootstrapServers()).admin(Map.of());
     }
 
     static KafkaProducer<String, String> producer(EmbeddedKafka kafka, String transactionalId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         if (transactionalId != null) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         }
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return KafkaClients.plaintext(kafka.bootstrapServers()).producer(p, new StringSerializer(),
+                new StringSerializer());
     }
 
     /** A consumer; {@code groupId} null for one that is assigned partitions by hand. */
     static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, String groupId, String isolationLevel) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        return KafkaClients.plaintext(kafka.bootstrapServers()).consumer(p, new StringDeserializer(),
+                new StringDeserializer());
     }
 
     /**
