@@ -1076,13 +1076,21 @@
 
     const loadHistory = async (contact) => {
       const key = contact.customerKey;
-      let earlier = [];
-      try {
-        earlier = (await getJson('/api/customers/' + encodeURIComponent(key) + '/contacts')) || [];
-      } catch (e) {
-        earlier = [];
+      // An agent may read the history of their contacts' customers. Right after an offer or a transfer the router's
+      // floor and the ledger may not show the contact as theirs yet, so a refusal (403) is asked again for a while.
+      let earlier = null;
+      for (let tries = 0; earlier === null && tries < 20 && state.token; tries++) {
+        try {
+          const r = await request('GET', '/api/customers/' + encodeURIComponent(key) + '/contacts');
+          earlier = r.status === 200 ? (r.body || []) : (r.status === 403 ? null : []);
+        } catch (e) {
+          earlier = [];
+        }
+        if (earlier === null) {
+          await sleep(500);
+        }
       }
-      earlier = earlier.filter((c) => c.contactId !== contactId);
+      earlier = (earlier || []).filter((c) => c.contactId !== contactId);
       historySummary.textContent = earlier.length ? 'Earlier contacts (' + earlier.length + ')' : 'No earlier contacts';
       history.open = earlier.length > 0;
       const items = await Promise.all(earlier.slice(0, 10).map(async (c) => {

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.contactrouter.server.http.ClientAddresses;
 
 /**
  * The HTTP listeners of an instance.
@@ -33,12 +34,17 @@ public record HttpSettings(String host, int port, String publicHost, int publicP
         check(publicPort >= 0 && publicPort <= 65535, "http.public.port: " + publicPort + " (expected 0..65535)");
         publicNames = List.copyOf(publicNames);
         trustedProxies = List.copyOf(trustedProxies);
+        ClientAddresses.trusting(trustedProxies); // each must be an address or a CIDR block
         check((tlsCertificate == null) == (tlsKey == null),
                 "http.tls: give both certificate and key, or neither");
         check((publicTlsCertificate == null) == (publicTlsKey == null),
                 "http.public.tls: give both certificate and key, or neither");
         check(publicHost != null || publicTlsCertificate == null,
                 "http.public.tls: there is no public listener (set http.public.host and http.public.port)");
+        check(!(beyondLoopback(host) || (publicHost != null && beyondLoopback(publicHost))) || !publicNames.isEmpty(),
+                "http.publicNames: the server listens beyond loopback, so say by which names it is reached "
+                        + "(router.yaml http.publicNames, or ROUTER_HTTP_PUBLIC_NAMES, e.g. support.example.com); "
+                        + "requests naming any other host are refused (docs/security.md)");
     }
 
     /** The internal listener alone, plain HTTP, on {@code host}:{@code port}: the embedded default, and tests. */

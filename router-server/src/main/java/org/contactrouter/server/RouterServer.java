@@ -148,7 +148,6 @@ public final class RouterServer implements AutoCloseable {
         if (web.servesBeyondLoopback()) {
             refuseDemoPasswords(accounts);
         }
-        Gate gate = gate(web, channelConfig);
         DataDir.prepare(settings.dataDir());
 
         if (settings.bootstrapServers() == null) {
@@ -318,7 +317,7 @@ public final class RouterServer implements AutoCloseable {
             listeners.add(new HttpServer.Listener("public", web.publicHost(), web.publicPort(),
                     tls(web.publicTlsCertificate(), web.publicTlsKey()), true));
         }
-        http = HttpServer.start(listeners, gate.withAuthenticator(authenticator::authenticate), this.routes, inFront);
+        http = HttpServer.start(listeners, gate(web, channelConfig, authenticator::authenticate), this.routes, inFront);
         closeInOrder.add(0, http);
         for (HttpServer.Listener l : listeners) {
             if (HttpSettings.beyondLoopback(l.host()) && l.tls() == null && web.trustedProxies().isEmpty()) {
@@ -338,7 +337,7 @@ public final class RouterServer implements AutoCloseable {
      * What the HTTP listeners check: the server's names (loopback names, http.publicNames, the interface it binds,
      * Twilio's public URL), trusted proxies, and the limits per client address.
      */
-    private static Gate gate(HttpSettings web, ChannelConfig channels) {
+    private static Gate gate(HttpSettings web, ChannelConfig channels, Function<String, Caller> authenticator) {
         Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "::1"));
         web.publicNames().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         for (String host : new String[] {web.host(), web.publicHost()}) {
@@ -349,12 +348,7 @@ public final class RouterServer implements AutoCloseable {
         if (channels.twilio() != null) {
             names.add(channels.twilio().publicBaseUrl().getHost().toLowerCase(Locale.ROOT));
         }
-        if (web.servesBeyondLoopback() && web.publicNames().isEmpty()) {
-            throw new IllegalArgumentException("http.publicNames: the server listens beyond loopback, so say by which "
-                    + "names it is reached (router.yaml http.publicNames, or ROUTER_HTTP_PUBLIC_NAMES, e.g. "
-                    + "support.example.com); requests naming any other host are refused (docs/security.md)");
-        }
-        return new Gate(names, ClientAddresses.trusting(web.trustedProxies()), null, 64, 10_000,
+        return new Gate(names, ClientAddresses.trusting(web.trustedProxies()), authenticator, 64, 10_000,
                 new RateLimits(20, 100, 100_000, Clock.systemUTC()), Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 

@@ -117,8 +117,11 @@ class AgentGatewayTest {
         assertThat(client.sendAnonymous(HttpRequest.newBuilder(client.uri("/api/agent/me")).build()).statusCode())
                 .isEqualTo(401);
 
-        assertThat(act(token, "/api/agent/contacts/" + contactId + "/reply", "{\"text\":\"Please restart it.\"}")
-                .statusCode()).isEqualTo(200);
+        HttpResponse<String> reply = act(token, "/api/agent/contacts/" + contactId + "/reply",
+                "{\"text\":\"Please restart it.\"}");
+        assertThat(reply.statusCode()).as("a contact made through the API has no channel thread to answer on")
+                .isEqualTo(409);
+        assertThat(ServerClient.JSON.readTree(reply.body()).path("reason").asText()).isEqualTo("undeliverable");
         HttpResponse<String> notOurs = act(token, "/api/agent/contacts/c-nothing/reply", "{\"text\":\"hello\"}");
         assertThat(notOurs.statusCode()).isEqualTo(409);
         assertThat(ServerClient.JSON.readTree(notOurs.body()).path("error").asText()).isNotBlank();

@@ -93,9 +93,21 @@ class RouterCommandTest {
     }
 
     @Test
+    void apiKeyPrintsAKeyOnceAndTheHashForIntegrationsYaml() {
+        assertThat(run("api-key", "crm", "--scope", "contacts:create", "--scope", "history:read")).isZero();
+        String key = out.toString().lines().filter(l -> l.startsWith("key ")).findFirst().orElseThrow()
+                .replaceAll(".*: ", "");
+        assertThat(org.contactrouter.access.ApiKeys.idOf(key)).isEqualTo("crm");
+        assertThat(out.toString()).contains("keyHash: \"" + org.contactrouter.access.ApiKeys.hash(key) + "\"")
+                .contains("scopes: [contacts:create, history:read]").doesNotContain("keyHash: \"" + key);
+        assertThat(run("api-key", "crm", "--scope", "everything")).isEqualTo(1);
+        assertThat(err.toString()).contains("'everything' (expected one of: contacts:create");
+    }
+
+    @Test
     void noCommandIsAUsageErrorListingTheCommands() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing command (expected one of: run, validate, config-docs, hash-password, contact, customer, agent, queues, export, audit)")
+        assertThat(err.toString()).contains("Missing command (expected one of: run, validate, config-docs, hash-password, api-key, contact, customer, agent, queues, export, audit)")
                 .contains("Usage: router");
     }
 

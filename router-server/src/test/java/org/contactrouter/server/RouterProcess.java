@@ -150,10 +150,14 @@ final class RouterProcess implements AutoCloseable {
         return log;
     }
 
-    /** GET /health/ready: the body when it answers 200 (routing runs, Kafka reachable), else empty. */
+    /**
+     * GET /health/ready with the test key (its details, such as the partitions, are for credentials): the body when it
+     * answers 200 (routing runs, Kafka reachable), else empty.
+     */
     Optional<JsonNode> ready() {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(http.resolve("/health/ready"))
+                    .header("Authorization", "Bearer " + TestServers.API_KEY)
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {

@@ -200,7 +200,7 @@ final class RoutingTraffic {
                     accepted.add(id);
                     return true;
                 }
-                if (r.statusCode() != 503) {
+                if (r.statusCode() != 503 && r.statusCode() != 429) { // both: try again shortly
                     throw new AssertionError("POST " + id + " to " + to + ": " + r.statusCode() + " " + r.body());
                 }
                 return false;

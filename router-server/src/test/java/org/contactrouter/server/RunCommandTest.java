@@ -66,6 +66,16 @@ class RunCommandTest {
     }
 
     @Test
+    void aServerBeyondLoopbackMustNameItsPublicNamesAndProxiesMustBeAddresses() {
+        assertThatThrownBy(() -> settings("--config", dir.toString(), "--http-host", "0.0.0.0"))
+                .hasMessageContaining("http.publicNames: the server listens beyond loopback");
+        assertThat(settings("--config", dir.toString(), "--http-host", "0.0.0.0", "--http-public-names",
+                "support.example.com").http().publicNames()).containsExactly("support.example.com");
+        assertThatThrownBy(() -> settings("--config", dir.toString(), "--http-trusted-proxies", "proxy.example"))
+                .hasMessageContaining("http.trustedProxies: 'proxy.example' (expected an IP address or a CIDR block");
+    }
+
+    @Test
     void anUnknownSettingInRouterYamlIsAnErrorNamingLineAndKnownSettings() throws Exception {
         Files.writeString(dir.resolve("router.yaml"), "http:\n  prot: 8080\n");
         assertThatThrownBy(() -> settings("--config", dir.toString()))

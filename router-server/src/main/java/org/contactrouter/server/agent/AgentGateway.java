@@ -241,7 +241,9 @@ public final class AgentGateway {
 
     private HttpResponse logout(HttpRequest r) {
         String agent = r.caller().agentId();
-        signOuts.accept(agent, clock.millis());
+        long at = clock.millis();
+        signedOut(agent, at); // here at once; the other instances through Kafka
+        signOuts.accept(agent, at);
         return HttpResponse.ok(Map.of("agentId", agent, "status", "signed out"));
     }
 

@@ -45,12 +45,15 @@ public record HttpRequest(String method, String path, Map<String, String> pathPa
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The body as an HTML form ({@code application/x-www-form-urlencoded}): every value of every field, in order. */
+    /**
+     * The body as an HTML form ({@code application/x-www-form-urlencoded}): every value of every field, in order, at
+     * most 1024 fields; a body that is not valid form encoding ({@code %zz}) is a 400 saying so.
+     */
     public Map<String, List<String>> form() {
         try {
             return new QueryStringDecoder(bodyText(), StandardCharsets.UTF_8, false, 1024).parameters();
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("form body: " + e.getMessage());
+            throw new BadRequest("the body is not valid application/x-www-form-urlencoded: " + e.getMessage());
         }
     }
 

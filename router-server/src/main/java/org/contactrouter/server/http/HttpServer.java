@@ -117,10 +117,6 @@ public final class HttpServer implements AutoCloseable {
             hostNames = Set.copyOf(hostNames);
         }
 
-        public Gate withAuthenticator(Function<String, Caller> authenticator) {
-            return new Gate(hostNames, clients, authenticator, connectionsPerAddress, maxConnections, apiRequests,
-                    idleTimeout, requestTimeout);
-        }
     }
 
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

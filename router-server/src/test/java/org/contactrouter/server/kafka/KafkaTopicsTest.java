@@ -135,7 +135,8 @@ class KafkaTopicsTest {
     @Test
     void topicConfigsKeepTheJournalAndDecisionsForever() {
         assertThat(KafkaTopics.ALL).containsExactly("contacts.in", "agent.actions", "routing.config",
-                "routing.journal", "routing.decisions", "messages.out", "messages.status", "ops.floor");
+                "routing.journal", "routing.decisions", "messages.out", "messages.status", "ops.floor",
+                "agent.signouts");
         Set<String> forever = KafkaTopics.ALL.stream()
                 .filter(t -> "-1".equals(KafkaTopics.configsOf(t).get("retention.ms")))
                 .collect(Collectors.toSet());
