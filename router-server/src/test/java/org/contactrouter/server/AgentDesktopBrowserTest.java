@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,9 +48,14 @@ class AgentDesktopBrowserTest {
     @TempDir
     static Path tmp;
 
+    /** Shared by the host site's backend and the router, to vouch for signed-in visitors. */
+    private static final byte[] VISITOR_SECRET = "a host site's secret of 32 bytes".getBytes(StandardCharsets.UTF_8);
+
     private static RouterServer server;
     private static ServerClient client;
     private static String base;
+    /** The business's own web site, on another origin, embedding the widget for its signed-in customers. */
+    private static com.sun.net.httpserver.HttpServer hostSite;
 
     private final List<WebDriver> browsers = new ArrayList<>();
 
@@ -70,13 +76,35 @@ class AgentDesktopBrowserTest {
                     skills: { support: 3 }
                     password: "%s"
                 """.formatted(Passwords.hash(ANN_PASSWORD.toCharArray()), Passwords.hash(BOB_PASSWORD.toCharArray())));
+        hostSite = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hostSite.createContext("/account", exchange -> {
+            // The host site's page for its signed-in customer: the widget's tag with a visitor token its backend signed.
+            java.util.Map<String, String> query = new java.util.HashMap<>();
+            for (String pair : exchange.getRequestURI().getQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+            }
+            byte[] page = ("""
+                    <!doctype html><html lang="en"><head><title>Your account</title></head><body>
+                    <h1>Your account</h1>
+                    <script src="%s/chat/widget.js" data-visitor-token="%s"></script>
+                    </body></html>""".formatted(base, visitorToken(query.get("email"), query.get("name"))))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        hostSite.start();
         Files.writeString(config.resolve("router.yaml"), """
                 channels:
                   chat:
                     enabled: true
                     widgetId: website
-                """);
-        server = TestServers.start(tmp.resolve("server"));
+                    allowedOrigins: [http://127.0.0.1:%d]
+                """.formatted(hostSite.getAddress().getPort()));
+        String secret = java.util.Base64.getEncoder().encodeToString(VISITOR_SECRET);
+        server = TestServers.start(tmp.resolve("server"), v -> v.equals("ROUTER_CHAT_VISITOR_SECRET") ? secret : null);
         await().atMost(Duration.ofSeconds(30)).until(server::isReady);
         client = new ServerClient(server);
         base = "http://127.0.0.1:" + server.httpPort();
@@ -86,6 +114,23 @@ class AgentDesktopBrowserTest {
     static void stopServer() {
         if (server != null) {
             server.close();
+        }
+        if (hostSite != null) {
+            hostSite.stop(0);
+        }
+    }
+
+    /** What the host site's backend signs for a signed-in customer: base64url(payload).base64url(HMAC-SHA256). */
+    private static String visitorToken(String email, String name) {
+        try {
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            String payload = b64.encodeToString(ServerClient.JSON.writeValueAsBytes(java.util.Map.of("email", email,
+                    "name", name, "exp", java.time.Instant.now().plus(Duration.ofHours(1)).getEpochSecond())));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(VISITOR_SECRET, "HmacSHA256"));
+            return payload + "." + b64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -197,8 +242,11 @@ class AgentDesktopBrowserTest {
         handleEarlierEmail("kim.lee@example.test", "Kim Lee", "Upgrade to 1 Gbit",
                 "Wants the fibre upgrade in March.");
 
+        // Kim is signed in on the business's web site: its page vouches for her address, so the chat is hers.
         WebDriver customer = browser();
-        startChat(customer, "Kim Lee", "kim.lee@example.test", "My router keeps rebooting since this morning.");
+        customer.get("http://127.0.0.1:" + hostSite.getAddress().getPort() + "/account?email="
+                + java.net.URLEncoder.encode("kim.lee@example.test", StandardCharsets.UTF_8) + "&name=Kim+Lee");
+        openWidget(customer, "Kim Lee", null, "My router keeps rebooting since this morning.");
 
         WebDriver ann = browser();
         ann.get(base + "/agent");
@@ -285,7 +333,8 @@ class AgentDesktopBrowserTest {
     @Test
     void aWrapUpWithAFollowUpBringsTheFollowUpBackToTheSameAgentWhenDue() throws Exception {
         WebDriver customer = browser();
-        startChat(customer, "Omar Said", null, "Please call me back about my contract.");
+        // Omar types an address on the server's own chat page: a claim the desktop shows as such.
+        startChat(customer, "Omar Said", "omar.said@example.test", "Please call me back about my contract.");
 
         WebDriver ann = browser();
         ann.get(base + "/agent");
@@ -294,6 +343,9 @@ class AgentDesktopBrowserTest {
         ann.findElement(By.cssSelector("#presence input[value=available]")).click();
         awaitElement(() -> offerFor(ann, "Omar Said")).findElement(By.cssSelector("button.accept")).click();
         WebElement conversation = awaitElement(() -> conversationWith(ann, "Omar Said"));
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(conversationWith(ann, "Omar Said")
+                .findElement(By.cssSelector(".identities")).getText())
+                .contains("says omar.said@example.test (not verified"));
 
         conversation.findElement(By.cssSelector("form.note textarea")).sendKeys("Contract ends in June.");
         conversation.findElement(By.cssSelector("form.note button[type=submit]")).click();
@@ -407,6 +459,11 @@ class AgentDesktopBrowserTest {
     /** Opens the server's chat page as a customer, gives name (and email) and writes the first message. */
     private SearchContext startChat(WebDriver b, String name, String email, String text) {
         b.get(base + "/chat");
+        return openWidget(b, name, email, text);
+    }
+
+    /** Opens the widget on the page {@code b} shows, introduces the customer and sends the first message. */
+    private SearchContext openWidget(WebDriver b, String name, String email, String text) {
         widget(b).findElement(By.cssSelector(".launcher")).click();
         widget(b).findElement(By.cssSelector("#name")).sendKeys(name);
         if (email != null) {

@@ -559,7 +559,8 @@ final class RoutingTraffic {
      */
     static String openTransactions(String bootstrapServers) {
         try (Admin admin = KafkaClients.plaintext(bootstrapServers).admin(Map.of(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
             List<String> ids = admin.listTransactions().all().get().stream()
                     .map(TransactionListing::transactionalId).toList();
             StringBuilder out = new StringBuilder("transaction coordinator:");
@@ -594,7 +595,7 @@ final class RoutingTraffic {
 
     private static JsonNode get(URI router, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(router.resolve(path)).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + TestServers.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     }
 }
