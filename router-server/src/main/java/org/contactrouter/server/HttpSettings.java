@@ -20,10 +20,15 @@ import org.contactrouter.server.http.ClientAddresses;
  * @param tlsKey               PEM private key of the internal listener, or null
  * @param publicTlsCertificate PEM certificate chain of the public listener, or null
  * @param publicTlsKey         PEM private key of the public listener, or null
+ * @param apiRequestsPerSecond /api requests one client address may make per second, sustained (bursts of five times
+ *                             as many); more are answered 429 with Retry-After
  */
 public record HttpSettings(String host, int port, String publicHost, int publicPort, List<String> publicNames,
                            List<String> trustedProxies, Path tlsCertificate, Path tlsKey, Path publicTlsCertificate,
-                           Path publicTlsKey) {
+                           Path publicTlsKey, int apiRequestsPerSecond) {
+
+    /** The default of {@code http.apiRequestsPerSecond}. */
+    public static final int API_REQUESTS_PER_SECOND = 50;
 
     public HttpSettings {
         Objects.requireNonNull(host, "host");
@@ -35,6 +40,8 @@ public record HttpSettings(String host, int port, String publicHost, int publicP
         publicNames = List.copyOf(publicNames);
         trustedProxies = List.copyOf(trustedProxies);
         ClientAddresses.trusting(trustedProxies); // each must be an address or a CIDR block
+        check(apiRequestsPerSecond >= 1 && apiRequestsPerSecond <= 100_000, "http.apiRequestsPerSecond: "
+                + apiRequestsPerSecond + " (expected 1..100000)");
         check((tlsCertificate == null) == (tlsKey == null),
                 "http.tls: give both certificate and key, or neither");
         check((publicTlsCertificate == null) == (publicTlsKey == null),
@@ -49,7 +56,8 @@ public record HttpSettings(String host, int port, String publicHost, int publicP
 
     /** The internal listener alone, plain HTTP, on {@code host}:{@code port}: the embedded default, and tests. */
     public static HttpSettings plain(String host, int port) {
-        return new HttpSettings(host, port, null, 0, List.of(), List.of(), null, null, null, null);
+        return new HttpSettings(host, port, null, 0, List.of(), List.of(), null, null, null, null,
+                API_REQUESTS_PER_SECOND);
     }
 
     /** Whether an interface serves beyond this machine (0.0.0.0, a LAN or public address, a name). */

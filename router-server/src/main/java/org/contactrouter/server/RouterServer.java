@@ -349,7 +349,8 @@ public final class RouterServer implements AutoCloseable {
             names.add(channels.twilio().publicBaseUrl().getHost().toLowerCase(Locale.ROOT));
         }
         return new Gate(names, ClientAddresses.trusting(web.trustedProxies()), authenticator, 64, 10_000,
-                new RateLimits(20, 100, 100_000, Clock.systemUTC()), Duration.ofSeconds(30), Duration.ofSeconds(30));
+                new RateLimits(web.apiRequestsPerSecond(), 5 * web.apiRequestsPerSecond(), 100_000, Clock.systemUTC()),
+                Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     /** The example's shared demo password may not guard a server others can reach. */

@@ -94,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
                 blankToNull(v.get(ServerSetting.HTTP_PUBLIC_HOST)), number(v, ServerSetting.HTTP_PUBLIC_PORT),
                 list(v.get(ServerSetting.HTTP_PUBLIC_NAMES)), list(v.get(ServerSetting.HTTP_TRUSTED_PROXIES)),
                 path(v.get(ServerSetting.HTTP_TLS_CERTIFICATE)), path(v.get(ServerSetting.HTTP_TLS_KEY)),
-                path(v.get(ServerSetting.HTTP_PUBLIC_TLS_CERTIFICATE)), path(v.get(ServerSetting.HTTP_PUBLIC_TLS_KEY)));
+                path(v.get(ServerSetting.HTTP_PUBLIC_TLS_CERTIFICATE)), path(v.get(ServerSetting.HTTP_PUBLIC_TLS_KEY)),
+                number(v, ServerSetting.HTTP_API_REQUESTS_PER_SECOND));
     }
 
     private static List<String> list(String commaSeparated) {

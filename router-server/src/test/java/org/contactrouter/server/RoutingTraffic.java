@@ -593,9 +593,13 @@ final class RoutingTraffic {
                 () -> new EnumMap<>(DecisionType.class), Collectors.counting()));
     }
 
+    /** The JSON of a GET, or null unless 200; asked again while the router says too many requests (429), as a client must. */
     private static JsonNode get(URI router, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(router.resolve(path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TestServers.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(router.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TestServers.API_KEY).build();
+        HttpResponse<String> r = await("GET " + path + " within the request limit").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
+                .until(() -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()), a -> a.statusCode() != 429);
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     }
 }

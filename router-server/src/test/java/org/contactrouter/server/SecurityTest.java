@@ -303,7 +303,7 @@ class SecurityTest {
                 """);
         ServerSettings beyond = new ServerSettings(config, dir.resolve("data"),
                 new HttpSettings("0.0.0.0", 0, null, 0, List.of("support.example.com"), List.of(), null, null, null,
-                        null), null, Map.of(), 0, 2, (short) 1, null, null, null, Ledger.DEFAULT_TIMEOUT, "public",
+                        null, HttpSettings.API_REQUESTS_PER_SECOND), null, Map.of(), 0, 2, (short) 1, null, null, null, Ledger.DEFAULT_TIMEOUT, "public",
                 Duration.ofMillis(200), List.of());
         assertThatThrownBy(() -> RouterServer.start(beyond, Clock.systemUTC()))
                 .hasMessageContaining("anna still have the example's demo password")
