@@ -120,15 +120,18 @@ class AgentDesktopBrowserTest {
         }
     }
 
-    /** What the host site's backend signs for a signed-in customer: base64url(payload).base64url(HMAC-SHA256). */
+    /**
+     * What the host site's backend signs for a signed-in customer (docs/channels.md): base64url of the JSON payload,
+     * a dot, base64url of the HMAC-SHA256 of the payload's bytes.
+     */
     private static String visitorToken(String email, String name) {
         try {
             java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-            String payload = b64.encodeToString(ServerClient.JSON.writeValueAsBytes(java.util.Map.of("email", email,
-                    "name", name, "exp", java.time.Instant.now().plus(Duration.ofHours(1)).getEpochSecond())));
+            byte[] payload = ServerClient.JSON.writeValueAsBytes(java.util.Map.of("email", email, "name", name,
+                    "exp", java.time.Instant.now().plus(Duration.ofHours(1)).getEpochSecond()));
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(VISITOR_SECRET, "HmacSHA256"));
-            return payload + "." + b64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII)));
+            return b64.encodeToString(payload) + "." + b64.encodeToString(mac.doFinal(payload));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
