@@ -46,6 +46,7 @@ class SecurityTest {
     private static final String ANN = "ann-password-1";
     private static final String BOB = "bob-password-1";
     private static final String SUE = "sue-password-1";
+    private static final String DAN = "dan-password-1";
     private static final String NARROW_KEY = ApiKeys.generate("web-form");
     private static final Pattern ROW = Pattern.compile(
             "^\\| `(GET|POST) ([^`]+)` \\| ([^|]+) \\| (\\w+) \\| (\\w+) \\| (\\w+) \\| (\\w+) \\| (\\w+) \\|$");
@@ -82,7 +83,7 @@ class SecurityTest {
                     password: "%s"
                     role: supervisor
                 """.formatted(Passwords.hash(ANN.toCharArray()), Passwords.hash(BOB.toCharArray()),
-                Passwords.hash(SUE.toCharArray())));
+                Passwords.hash(SUE.toCharArray())) + DAN_ENTRY);
         TestServers.writeIntegrations(config);
         Files.writeString(config.resolve("integrations.yaml"), Files.readString(config.resolve("integrations.yaml"))
                 + """
@@ -166,6 +167,31 @@ class SecurityTest {
         }
         assertThat(mismatches).as("routes whose answers differ from docs/security.md (callers: %s)", CALLERS)
                 .isEmpty();
+    }
+
+    /** Dan works here until {@link #aTokenOfAnAgentRemovedFromAgentsYamlStopsWorkingAtOnce} removes him. */
+    private static final String DAN_ENTRY = """
+              - id: dan
+                skills: { support: 1 }
+                capacity: { chat: 0, email: 0, voice: 0, sms: 0, whatsapp: 0 }
+                password: "%s"
+            """.formatted(Passwords.hash(DAN.toCharArray()));
+
+    @Test
+    void aTokenOfAnAgentRemovedFromAgentsYamlStopsWorkingAtOnce() throws Exception {
+        String token = signIn("dan", DAN);
+        ServerClient.JsonFrames frames = new ServerClient.JsonFrames();
+        WebSocket feed = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/agent/ws?token=" + token), frames)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.frames.isEmpty());
+        assertThat(get(token, "/api/agent/me").statusCode()).isEqualTo(200);
+
+        Path agents = tmp.resolve("config").resolve("agents.yaml");
+        Files.writeString(agents, Files.readString(agents).replace(DAN_ENTRY, ""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(token, "/api/agent/me").statusCode() == 401);
+        await().atMost(Duration.ofSeconds(10)).until(feed::isInputClosed);
+        assertThat(login("dan", DAN).statusCode()).isEqualTo(401);
     }
 
     @Test

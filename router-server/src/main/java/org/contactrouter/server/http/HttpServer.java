@@ -402,9 +402,19 @@ public final class HttpServer implements AutoCloseable {
             return msg instanceof FullHttpResponse res && res.status().code() >= 400;
         }
 
+        /**
+         * A keep-alive client still sending the body gets the 413 at once, and the rest of its body is read and
+         * dropped (the idle limit bounds how long), so it reads the answer rather than a reset connection; otherwise
+         * the connection closes after the answer.
+         */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            answerAndClose(ctx, tooLarge());
+            if (oversized instanceof io.netty.handler.codec.http.FullHttpMessage
+                    || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized)) {
+                answerAndClose(ctx, tooLarge());
+            } else {
+                ctx.writeAndFlush(response(tooLarge())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            }
         }
     }
 
