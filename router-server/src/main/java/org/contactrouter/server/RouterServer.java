@@ -21,6 +21,14 @@ import org.contactrouter.server.http.Policy;
 import org.contactrouter.server.http.RateLimits;
 import org.contactrouter.server.http.TlsFiles;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -174,6 +182,13 @@ public final class RouterServer implements AutoCloseable {
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         closeInOrder.add(0, metrics::close);
+        // The JVM's and the process's own meters beside the router's: memory, GC, threads, classes, CPU, uptime, files.
+        JvmGcMetrics gc = new JvmGcMetrics();
+        closeInOrder.add(0, gc);
+        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
+            binder.bindTo(metrics);
+        }
         RoutingMetrics routingMetrics = new RoutingMetrics(metrics);
         FloorBoard floors = new FloorBoard(producer);
         loop = new RoutingLoop(kafka, settings.instanceId(), clock, snapshot, routingMetrics::committed,

@@ -121,9 +121,12 @@ class RouterServerTest {
         assertThat(client.send(HttpRequest.newBuilder(client.uri("/health/ready")).build()).statusCode())
                 .isEqualTo(200);
         client.agentAction(new PresenceChanged("bob", Presence.AVAILABLE));
-        await().atMost(Duration.ofSeconds(20)).until(
+        String metrics = await().atMost(Duration.ofSeconds(20)).until(
                 () -> client.send(HttpRequest.newBuilder(client.uri("/metrics")).build()).body(),
                 b -> b.contains("router_decisions_total{"));
+        assertThat(metrics).as("the JVM's and the process's meters beside the router's")
+                .contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                        "process_cpu_usage", "process_uptime_seconds", "process_files_open_files");
     }
 
     @Test
