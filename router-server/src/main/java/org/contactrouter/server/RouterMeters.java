@@ -26,6 +26,8 @@ public enum RouterMeters {
             "Partitions (routing domains) this instance routes now."),
     INPUTS_REJECTED("router.inputs.rejected", "counter", "records", List.of(),
             "Input records the routing loop could not read and skipped."),
+    ROUTING_RESTARTS("router.routing.restarts", "counter", "restarts", List.of(),
+            "Times the routing loop stopped on an unexpected error and started again, its state restored from Kafka."),
     AUDIT_PROBLEMS("router.audit.problems", "gauge", "problems", List.of("kind"),
             "Problems the last audit found, by kind: double-owner, undecided, missing-from-ledger."),
     CHANNEL_MESSAGES("channel.messages", "counter", "messages", List.of("sender", "outcome"),

@@ -486,7 +486,8 @@ public final class RouterServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", kafkaUp && routing ? "ready" : "not ready");
         body.put("kafka", kafkaUp ? "reachable" : "unreachable");
-        body.put("routing", routing ? "running" : "not running");
+        body.put("routing", routing ? "running" : "not running"
+                + (loop.stopReason() == null ? "" : ": " + loop.stopReason()));
         body.put("partitions", loop.assignedPartitions());
         body.put("configVersion", configVersion);
         body.put("channels", channels.health());

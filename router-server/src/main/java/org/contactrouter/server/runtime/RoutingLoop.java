@@ -20,7 +20,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
@@ -100,6 +102,11 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final BiConsumer<Integer, Floor> onFloor;
     private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private static final Duration FIRST_RESTART_PAUSE = Duration.ofSeconds(1);
+    private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicInteger restarts = new AtomicInteger();
+    private volatile String stopReason;
     private volatile boolean ready;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile long rejectedInputs;
@@ -147,6 +154,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 .description(RouterMeters.QUEUE_OLDEST_WAIT.doc()).register(metrics);
         FunctionCounter.builder(RouterMeters.INPUTS_REJECTED.meterName(), this, RoutingLoop::rejectedInputs)
                 .description(RouterMeters.INPUTS_REJECTED.doc()).register(metrics);
+        FunctionCounter.builder(RouterMeters.ROUTING_RESTARTS.meterName(), restarts, AtomicInteger::get)
+                .description(RouterMeters.ROUTING_RESTARTS.doc()).register(metrics);
     }
 
     /**
@@ -179,15 +188,58 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         return new TreeSet<>(partitions.keySet());
     }
 
+    /**
+     * Routes until closed. An unexpected error does not leave the instance without routing: the loop starts again
+     * after a pause (1 s, doubling up to a minute), with new Kafka clients, and restores its partitions from the
+     * journal as a restarted process would; meanwhile {@link #isReady} is false and {@link #stopReason} says why.
+     * Being fenced by another instance with the same transactional id ends it for good: restarting would fence that one.
+     */
     @Override
     public void run() {
+        Duration pause = FIRST_RESTART_PAUSE;
+        while (running) {
+            try {
+                runOnce();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                restarts.incrementAndGet();
+                stopReason = "stopped by an unexpected error (" + e + "); starting again in " + pause.toSeconds() + " s";
+                LOG.error("routing {}", stopReason, e);
+                try {
+                    if (closed.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                pause = pause.multipliedBy(2).compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE
+                        : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Why the loop is not routing now (restarting after an error, fenced), or null while it routes or is closed. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** One run with one consumer and one transactional producer, until closed, fenced or an error. */
+    private void runOnce() {
+        partitions.clear(); // what a previous run had is restored again on assignment
+        floorsHandedOn.clear();
         try (KafkaConsumer<String, byte[]> c = kafka.consumer(consumerSettings(), new StringDeserializer(),
                 new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> producer = kafka.producer(producerSettings(), new StringSerializer(),
-                     new ByteArraySerializer())) {
+                     new ByteArraySerializer());
+             KafkaClientMetrics clientMetrics = new KafkaClientMetrics(c)) {
             consumer = c;
-            new KafkaClientMetrics(c).bindTo(metrics);
+            clientMetrics.bindTo(metrics);
             producer.initTransactions();
+            stopReason = null;
             abortForgottenTransactions();
             c.subscribe(INPUTS, new Rebalance());
             while (running) {
@@ -202,13 +254,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 throw e;
             }
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            LOG.error("routing stopped: another instance with transactional id {} took over", transactionalId(), e);
-        } catch (RuntimeException e) {
-            LOG.error("routing stopped by an unexpected error", e);
-            throw e;
+            stopReason = "stopped for good: another instance with transactional id " + transactionalId()
+                    + " took over (two instances with one instance id?)";
+            LOG.error("routing {}", stopReason, e);
+            running = false;
         } finally {
             ready = false;
-            running = false;
         }
     }
 
@@ -627,6 +678,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed.countDown();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
