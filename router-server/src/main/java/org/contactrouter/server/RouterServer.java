@@ -477,20 +477,25 @@ public final class RouterServer implements AutoCloseable {
             kafkaUp = false;
         }
         boolean routing = loop.isReady();
-        HttpResponseStatus status = kafkaUp && routing ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+        Map<String, String> stoppedSenders = channels.stoppedSenders();
+        boolean ready = kafkaUp && routing && stoppedSenders.isEmpty();
+        HttpResponseStatus status = ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
         Caller caller = request.caller();
         if (!caller.isSupervisor() && !caller.has(Scope.REPORTS_READ) && !caller.has(Scope.METRICS_READ)) {
             // Anyone may ask whether the server is ready; what it runs and where is for those with credentials.
-            return HttpResponse.json(status, Map.of("status", kafkaUp && routing ? "ready" : "not ready"));
+            return HttpResponse.json(status, Map.of("status", ready ? "ready" : "not ready"));
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", kafkaUp && routing ? "ready" : "not ready");
+        body.put("status", ready ? "ready" : "not ready");
         body.put("kafka", kafkaUp ? "reachable" : "unreachable");
         body.put("routing", routing ? "running" : "not running"
                 + (loop.stopReason() == null ? "" : ": " + loop.stopReason()));
         body.put("partitions", loop.assignedPartitions());
         body.put("configVersion", configVersion);
         body.put("channels", channels.health());
+        if (!stoppedSenders.isEmpty()) {
+            body.put("senders", stoppedSenders);
+        }
         // Reported, not required: the ledger writer catches up from routing.decisions once the database is back.
         Ledger.Health l = ledger.health();
         Map<String, Object> ledgerState = new LinkedHashMap<>();

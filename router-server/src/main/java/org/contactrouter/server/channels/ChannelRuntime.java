@@ -45,6 +45,7 @@ public final class ChannelRuntime implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final List<Supplier<ChannelHandler>> handlers = new ArrayList<>();
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private final Map<String, OutboundSenderLoop> senderLoops = new LinkedHashMap<>();
     private Mailbox mailbox;
     private WebChat chat;
     private TwilioChannel twilio;
@@ -113,6 +114,7 @@ public final class ChannelRuntime implements AutoCloseable {
         }
         for (ChannelSender s : senders) {
             OutboundSenderLoop loop = new OutboundSenderLoop(kafka, instanceId, s, reports, clock, metrics);
+            senderLoops.put(s.name(), loop);
             Thread t = new Thread(loop, "sender-" + s.name());
             t.start();
             closeInOrder.add(0, () -> {
@@ -165,6 +167,17 @@ public final class ChannelRuntime implements AutoCloseable {
             parts.add("mailbox " + config.email().address() + " (IMAP " + config.email().imapHost() + ")");
         }
         return parts.isEmpty() ? "none enabled (router.yaml: channels)" : String.join("\n                  ", parts);
+    }
+
+    /** The senders that are not sending now, by name, with why (starting again after an error). */
+    public Map<String, String> stoppedSenders() {
+        Map<String, String> out = new LinkedHashMap<>();
+        senderLoops.forEach((name, loop) -> {
+            if (loop.stopReason() != null) {
+                out.put(name, loop.stopReason());
+            }
+        });
+        return out;
     }
 
     /** Each enabled channel's state, for /health/ready. */

@@ -23,6 +23,7 @@ import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
+import org.contactrouter.server.runtime.Restarts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
     static final int MAX_ATTEMPTS = 8;
 
     private final ChannelSender sender;
+    private final Restarts restarts;
     private final KafkaClients kafka;
     private final Map<String, Object> settings;
     private final DeliveryReport.Recorder reports;
@@ -61,6 +63,7 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
     public OutboundSenderLoop(KafkaClients kafka, String instanceId, ChannelSender sender,
                               DeliveryReport.Recorder reports, Clock clock, MeterRegistry metrics) {
         this.sender = sender;
+        this.restarts = new Restarts("sender " + sender.name());
         this.reports = reports;
         this.clock = clock;
         this.kafka = kafka;
@@ -83,10 +86,22 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        restarts.run(this::runOnce);
+    }
+
+    /** Why this sender is not sending now (starting again after an error), or null while it works. */
+    public String stopReason() {
+        return restarts.stopReason();
+    }
+
+    /** One run with one consumer, until closed or an error (then {@link Restarts} starts it again). */
+    private void runOnce() {
+        retries.clear(); // a new consumer resumes from the committed offsets
         try (KafkaConsumer<String, byte[]> c = kafka.consumer(settings, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = c;
             c.subscribe(List.of(KafkaTopics.MESSAGES_OUT));
+            restarts.working();
             while (running) {
                 resumeDue(c);
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
@@ -98,8 +113,6 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
             if (running) {
                 throw e;
             }
-        } catch (RuntimeException e) {
-            LOG.error("sender {} stopped", sender.name(), e);
         }
     }
 
@@ -169,6 +182,7 @@ public final class OutboundSenderLoop implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        restarts.close();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

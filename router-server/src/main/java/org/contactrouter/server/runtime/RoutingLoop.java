@@ -20,9 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
@@ -102,11 +100,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final BiConsumer<Integer, Floor> onFloor;
     private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
-    private static final Duration FIRST_RESTART_PAUSE = Duration.ofSeconds(1);
-    private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final AtomicInteger restarts = new AtomicInteger();
-    private volatile String stopReason;
+    private final Restarts restarts = new Restarts("routing");
     private volatile boolean ready;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile long rejectedInputs;
@@ -154,7 +148,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 .description(RouterMeters.QUEUE_OLDEST_WAIT.doc()).register(metrics);
         FunctionCounter.builder(RouterMeters.INPUTS_REJECTED.meterName(), this, RoutingLoop::rejectedInputs)
                 .description(RouterMeters.INPUTS_REJECTED.doc()).register(metrics);
-        FunctionCounter.builder(RouterMeters.ROUTING_RESTARTS.meterName(), restarts, AtomicInteger::get)
+        FunctionCounter.builder(RouterMeters.ROUTING_RESTARTS.meterName(), restarts, Restarts::count)
                 .description(RouterMeters.ROUTING_RESTARTS.doc()).register(metrics);
     }
 
@@ -196,35 +190,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
      */
     @Override
     public void run() {
-        Duration pause = FIRST_RESTART_PAUSE;
-        while (running) {
-            try {
-                runOnce();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                restarts.incrementAndGet();
-                stopReason = "stopped by an unexpected error (" + e + "); starting again in " + pause.toSeconds() + " s";
-                LOG.error("routing {}", stopReason, e);
-                try {
-                    if (closed.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                pause = pause.multipliedBy(2).compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE
-                        : pause.multipliedBy(2);
-            }
-        }
+        restarts.run(this::runOnce);
     }
 
-    /** Why the loop is not routing now (restarting after an error, fenced), or null while it routes or is closed. */
+    /** Why the loop is not routing now (starting again after an error, fenced), or null while it routes. */
     public String stopReason() {
-        return stopReason;
+        return restarts.stopReason();
     }
 
     /** One run with one consumer and one transactional producer, until closed, fenced or an error. */
@@ -239,7 +210,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             consumer = c;
             clientMetrics.bindTo(metrics);
             producer.initTransactions();
-            stopReason = null;
+            restarts.working();
             abortForgottenTransactions();
             c.subscribe(INPUTS, new Rebalance());
             while (running) {
@@ -254,9 +225,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 throw e;
             }
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            stopReason = "stopped for good: another instance with transactional id " + transactionalId()
-                    + " took over (two instances with one instance id?)";
-            LOG.error("routing {}", stopReason, e);
+            restarts.stoppedForGood("another instance with transactional id " + transactionalId()
+                    + " took over (two instances with one instance id?): " + e);
             running = false;
         } finally {
             ready = false;
@@ -678,7 +648,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        closed.countDown();
+        restarts.close();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
