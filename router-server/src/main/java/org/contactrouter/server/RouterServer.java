@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.contactrouter.access.Accounts;
 import org.contactrouter.access.AgentTokens;
@@ -77,6 +78,7 @@ import org.contactrouter.server.http.WebPages;
 import org.contactrouter.server.kafka.EmbeddedKafka;
 import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
+import org.contactrouter.server.runtime.CommittedDecision;
 import org.contactrouter.server.runtime.ConfigPublisher;
 import org.contactrouter.server.runtime.RoutingLoop;
 import org.contactrouter.server.wire.DecisionJson;
@@ -194,7 +196,7 @@ public final class RouterServer implements AutoCloseable {
         loop = new RoutingLoop(kafka, settings.instanceId(), clock, snapshot, routingMetrics::committed,
                 metrics, floors::publish);
         ObserverLoop<byte[]> floorFeed = new ObserverLoop<>(kafka, settings.instanceId(),
-                KafkaTopics.OPS_FLOOR, value -> value, List.of(floors::read), clock, null);
+                KafkaTopics.OPS_FLOOR, ConsumerRecord::value, List.of(floors::read), clock, null);
         Thread floorThread = new Thread(floorFeed, "floor-feed");
         floorThread.start();
         closeInOrder.add(0, () -> {
@@ -281,7 +283,7 @@ public final class RouterServer implements AutoCloseable {
                 (agent, at) -> signOut(producer, agent, at), clock, Duration.ofSeconds(3));
         gateway = agents;
         ObserverLoop<byte[]> signOutFeed = new ObserverLoop<>(kafka, settings.instanceId(),
-                KafkaTopics.AGENT_SIGNOUTS, value -> value, List.of(value -> {
+                KafkaTopics.AGENT_SIGNOUTS, ConsumerRecord::value, List.of(value -> {
                     String[] parts = new String(value, StandardCharsets.UTF_8).split("\n", 2);
                     agents.signedOut(parts[0], Long.parseLong(parts[1]));
                 }), clock, null);
@@ -291,8 +293,9 @@ public final class RouterServer implements AutoCloseable {
             signOutFeed.close();
             signOutThread.join(TimeUnit.SECONDS.toMillis(10));
         });
-        ObserverLoop<RoutingDecision> decisionFeed = new ObserverLoop<>(kafka, settings.instanceId(),
-                KafkaTopics.ROUTING_DECISIONS, DecisionJson::read, List.of(agents::observe, recent), clock,
+        ObserverLoop<CommittedDecision> decisionFeed = new ObserverLoop<>(kafka, settings.instanceId(),
+                KafkaTopics.ROUTING_DECISIONS, CommittedDecision::of, List.of(agents::observe,
+                c -> recent.accept(c.decision())), clock,
                 Duration.ofMinutes(10));
         Thread feed = new Thread(decisionFeed, "decision-feed");
         feed.start();

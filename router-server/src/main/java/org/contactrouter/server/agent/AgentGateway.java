@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +45,7 @@ import org.contactrouter.server.http.HttpRequest;
 import org.contactrouter.server.http.HttpResponse;
 import org.contactrouter.server.http.Policy;
 import org.contactrouter.server.http.Route;
+import org.contactrouter.server.runtime.CommittedDecision;
 import org.contactrouter.server.wire.DecisionJson;
 
 /**
@@ -91,10 +91,21 @@ public final class AgentGateway {
     };
     private final AgentSocket socket;
 
-    /** The decisions the router made about one action, as they arrive. */
+    /** The decisions the router made about one action, as they arrive; complete once all of them are in. */
     private static final class Outcome {
-        final List<RoutingDecision> decisions = Collections.synchronizedList(new ArrayList<>());
-        final CountDownLatch first = new CountDownLatch(1);
+        final List<RoutingDecision> decisions = new ArrayList<>();
+        final CountDownLatch complete = new CountDownLatch(1);
+
+        synchronized void add(CommittedDecision c) {
+            decisions.add(c.decision());
+            if (decisions.size() >= c.ofItsInput()) {
+                complete.countDown();
+            }
+        }
+
+        synchronized List<RoutingDecision> decisions() {
+            return List.copyOf(decisions);
+        }
     }
 
     /**
@@ -175,13 +186,13 @@ public final class AgentGateway {
     }
 
     /** Every committed decision, from the decisions observer: answers waiting actions and feeds the agents' sockets. */
-    public void observe(RoutingDecision d) {
+    public void observe(CommittedDecision committed) {
+        RoutingDecision d = committed.decision();
         String cause = d.causeEventId();
         if (cause != null && cause.startsWith("agent:")) {
             Outcome o = waiting.get(cause);
             if (o != null) {
-                o.decisions.add(d);
-                o.first.countDown();
+                o.add(committed);
             }
             if (!(d.type() == DecisionType.REFUSED && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
                 synchronized (outcomes) {
@@ -279,15 +290,14 @@ public final class AgentGateway {
                 return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "not stored: Kafka did not confirm in time; send it again (with the same Idempotency-Key)");
             }
-            if (!outcome.first.await(outcomeWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!outcome.complete.await(outcomeWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("eventId", eventId);
                 out.put("status", "stored");
                 out.put("message", "the router has not decided yet; the outcome will be on the agent feed");
                 return HttpResponse.json(HttpResponseStatus.ACCEPTED, out);
             }
-            Thread.sleep(50); // the other decisions of the same transaction arrive right behind the first
-            List<RoutingDecision> decisions = List.copyOf(outcome.decisions);
+            List<RoutingDecision> decisions = outcome.decisions();
             if (decisions.stream().anyMatch(d -> d.type() == DecisionType.REFUSED
                     && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
                 List<RoutingDecision> first;

@@ -125,7 +125,7 @@ public final class ChannelRuntime implements AutoCloseable {
         if (!observers.isEmpty()) {
             // A day back: a chat transcript survives a restart of this instance for that long.
             ObserverLoop<OutboundMessage> loop = new ObserverLoop<>(kafka, instanceId,
-                    KafkaTopics.MESSAGES_OUT, OutboundMessageJson::read, observers, clock, Duration.ofDays(1));
+                    KafkaTopics.MESSAGES_OUT, r -> OutboundMessageJson.read(r.value()), observers, clock, Duration.ofDays(1));
             Thread t = new Thread(loop, "outbound-observer");
             t.start();
             closeInOrder.add(0, () -> {

@@ -37,7 +37,7 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
     private final KafkaClients kafka;
     private final Map<String, Object> settings;
     private final String topic;
-    private final Function<byte[], T> reader;
+    private final Function<ConsumerRecord<String, byte[]>, T> reader;
     private final List<Consumer<T>> observers;
     private final Clock clock;
     private final Duration lookback;
@@ -46,9 +46,10 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     /**
-     * @param reader reads a record's value; throws (any RuntimeException) for one it cannot read
+     * @param reader reads a record (its value, and its headers where they matter); throws (any RuntimeException)
+     *               for one it cannot read
      */
-    public ObserverLoop(KafkaClients kafka, String instanceId, String topic, Function<byte[], T> reader,
+    public ObserverLoop(KafkaClients kafka, String instanceId, String topic, Function<ConsumerRecord<String, byte[]>, T> reader,
                         List<Consumer<T>> observers, Clock clock, Duration lookback) {
         this.topic = topic;
         this.reader = reader;
@@ -108,7 +109,7 @@ public final class ObserverLoop<T> implements Runnable, AutoCloseable {
     private void show(ConsumerRecord<String, byte[]> r) {
         T value;
         try {
-            value = reader.apply(r.value());
+            value = reader.apply(r);
         } catch (RuntimeException e) {
             LOG.debug("{} offset {} skipped: {}", topic, r.offset(), e.toString());
             return;

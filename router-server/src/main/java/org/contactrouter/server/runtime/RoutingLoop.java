@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -444,9 +445,12 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         List<RoutingDecision> decisions = apply(ps, entry);
         decisionDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_JOURNAL, ps.partition, entry.domain(), entry.toBytes()));
+        byte[] ofItsInput = Integer.toString(decisions.size()).getBytes(StandardCharsets.US_ASCII);
         for (RoutingDecision d : decisions) {
-            producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_DECISIONS, ps.partition, entry.domain(),
-                    DecisionJson.writeBytes(d)));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(KafkaTopics.ROUTING_DECISIONS, ps.partition,
+                    entry.domain(), DecisionJson.writeBytes(d));
+            record.headers().add(CommittedDecision.OF_ITS_INPUT, ofItsInput);
+            producer.send(record);
             for (OutboundMessage m : Outbox.messagesFor(entry.domain(), d, ps.domains.get(entry.domain()).engine.config())) {
                 producer.send(new ProducerRecord<>(KafkaTopics.MESSAGES_OUT, ps.partition, entry.domain(),
                         OutboundMessageJson.writeBytes(m)));
