@@ -79,7 +79,7 @@ final class ApiRoutes {
         ObjectNode node = HttpResponse.JSON.valueToTree(history.contact());
         ArrayNode decisions = node.putArray("decisions");
         for (RoutingDecision d : history.decisions()) {
-            decisions.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
+            decisions.add(DecisionJson.tree(d));
         }
         return HttpResponse.ok(node);
     }

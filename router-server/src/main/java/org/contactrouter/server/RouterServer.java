@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,7 +176,9 @@ public final class RouterServer implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
-                ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                // send() waits at most this for metadata or buffer space: a route never hangs on it for a minute
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000), new StringSerializer(), new ByteArraySerializer());
         closeInOrder.add(0, producer);
         ConfigPublisher configPublisher = new ConfigPublisher(producer, settings.partitions(), clock);
         configPublisher.publish(snapshot);
@@ -272,14 +273,14 @@ public final class RouterServer implements AutoCloseable {
         closeInOrder.add(0, channels);
         Set<String> domains = new HashSet<>(channelConfig.domains());
         domains.addAll(settings.domains());
-        ContactIntake intake = new ContactIntake(publisher, () -> domains, clock);
+        ContactIntake intake = new ContactIntake(publisher::publishLater, () -> domains, clock);
         RecentDecisions recent = new RecentDecisions(100);
         AgentTokens tokens = new AgentTokens(AgentTokens.secret(env, settings.dataDir()), Duration.ofHours(12), clock);
         Authenticator authenticator = new Authenticator(() -> accounts, tokens);
         AgentGateway agents = new AgentGateway(() -> accounts, authenticator, tokens,
                 new SignInGuard(5, Duration.ofSeconds(2), Duration.ofMinutes(15), clock), web.servesBeyondLoopback(),
                 this::agentState, this::team, this::endpointOf,
-                new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000),
+                new KafkaContactPublisher(producer, KafkaTopics.AGENT_ACTIONS, 8_000)::publishLater,
                 (agent, at) -> signOut(producer, agent, at), clock, Duration.ofSeconds(3));
         gateway = agents;
         ObserverLoop<byte[]> signOutFeed = new ObserverLoop<>(kafka, settings.instanceId(),
@@ -313,7 +314,7 @@ public final class RouterServer implements AutoCloseable {
                 HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
         routes.add(Route.get("/openapi.yaml", Policy.ANYONE,
                 r -> new HttpResponse(HttpResponseStatus.OK, "application/yaml", openApi)));
-        routes.add(Route.post("/api/contacts", Policy.supervisorOr(Scope.CONTACTS_CREATE), Route.Body.JSON,
+        routes.add(Route.postLater("/api/contacts", Policy.supervisorOr(Scope.CONTACTS_CREATE), Route.Body.JSON,
                 intake::post));
         routes.add(Route.get("/api/config", reports, r -> HttpResponse.ok(Map.of("version", configVersion,
                 "recentReloads", List.copyOf(reloads)))));
@@ -444,10 +445,10 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    private static ArrayNode decisionsJson(List<RoutingDecision> decisions) throws IOException {
+    private static ArrayNode decisionsJson(List<RoutingDecision> decisions) {
         ArrayNode list = HttpResponse.JSON.createArrayNode();
         for (RoutingDecision d : decisions) {
-            list.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
+            list.add(DecisionJson.tree(d));
         }
         return list;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -29,7 +29,6 @@ import org.contactrouter.access.SignInGuard;
 import org.contactrouter.events.AgentEvent;
 import org.contactrouter.events.AgentReplied;
 import org.contactrouter.events.ContactEvent;
-import org.contactrouter.events.ContactPublisher;
 import org.contactrouter.events.ContactWrappedUp;
 import org.contactrouter.events.NoteAdded;
 import org.contactrouter.events.OfferAccepted;
@@ -78,7 +77,7 @@ public final class AgentGateway {
     private final Function<String, Object> state;
     private final Supplier<Object> team;
     private final Function<String, String> endpointOf;
-    private final ContactPublisher actions;
+    private final Function<ContactEvent, CompletableFuture<Void>> actions;
     private final BiConsumer<String, Long> signOuts;
     private final Clock clock;
     private final Duration outcomeWait;
@@ -91,15 +90,15 @@ public final class AgentGateway {
     };
     private final AgentSocket socket;
 
-    /** The decisions the router made about one action, as they arrive; complete once all of them are in. */
+    /** The decisions the router made about one action, as they arrive; complete (true) once all of them are in. */
     private static final class Outcome {
         final List<RoutingDecision> decisions = new ArrayList<>();
-        final CountDownLatch complete = new CountDownLatch(1);
+        final CompletableFuture<Boolean> complete = new CompletableFuture<>();
 
         synchronized void add(CommittedDecision c) {
             decisions.add(c.decision());
             if (decisions.size() >= c.ofItsInput()) {
-                complete.countDown();
+                complete.complete(true);
             }
         }
 
@@ -119,7 +118,7 @@ public final class AgentGateway {
      */
     public AgentGateway(Supplier<Accounts> accounts, Authenticator authenticator, AgentTokens tokens, SignInGuard guard,
                         boolean refuseDemoPassword, Function<String, Object> state, Supplier<Object> team,
-                        Function<String, String> endpointOf, ContactPublisher actions, BiConsumer<String, Long> signOuts, Clock clock,
+                        Function<String, String> endpointOf, Function<ContactEvent, CompletableFuture<Void>> actions, BiConsumer<String, Long> signOuts, Clock clock,
                         Duration outcomeWait) {
         this.accounts = accounts;
         this.authenticator = authenticator;
@@ -148,7 +147,7 @@ public final class AgentGateway {
                         new OfferAccepted(agent, r.param("offerId"))),
                 action("/api/agent/offers/{offerId}/reject", (r, agent, body) ->
                         new OfferRejected(agent, r.param("offerId"), text(body, "reason", false))),
-                Route.post("/api/agent/contacts/{contactId}/reply", Policy.AGENT, Route.Body.JSON, r -> {
+                Route.postLater("/api/agent/contacts/{contactId}/reply", Policy.AGENT, Route.Body.JSON, r -> {
                     String contact = r.param("contactId");
                     if (ContactIntake.ENDPOINT.equals(endpointOf.apply(contact))) {
                         Map<String, Object> out = new LinkedHashMap<>();
@@ -157,7 +156,7 @@ public final class AgentGateway {
                         out.put("error", "this contact was made through the HTTP API, so no channel holds a thread to "
                                 + "the customer: a reply cannot be delivered. Reach them directly (their details are "
                                 + "on the contact) and add a note.");
-                        return HttpResponse.json(HttpResponseStatus.CONFLICT, out);
+                        return CompletableFuture.completedFuture(HttpResponse.json(HttpResponseStatus.CONFLICT, out));
                     }
                     return act(r, (req, agent, body) -> new AgentReplied(agent, contact, text(body, "text", true)));
                 }),
@@ -264,10 +263,14 @@ public final class AgentGateway {
     }
 
     private Route action(String template, Action action) {
-        return Route.post(template, Policy.AGENT, Route.Body.JSON, r -> act(r, action));
+        return Route.postLater(template, Policy.AGENT, Route.Body.JSON, r -> act(r, action));
     }
 
-    private HttpResponse act(HttpRequest r, Action action) throws InterruptedException, IOException {
+    /**
+     * Stores the action and answers once the router's decisions about it are all in (or after {@code outcomeWait}
+     * with 202): no thread waits meanwhile.
+     */
+    private CompletionStage<HttpResponse> act(HttpRequest r, Action action) {
         String agent = r.caller().agentId();
         AgentEvent data;
         try {
@@ -283,45 +286,49 @@ public final class AgentGateway {
         ContactEvent event = ContactEvent.of(eventId, SOURCE, clock.instant(), data);
         Outcome outcome = new Outcome();
         waiting.put(eventId, outcome);
-        try {
-            try {
-                actions.publish(event);
-            } catch (ContactPublisher.PublishException e) {
-                return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "not stored: Kafka did not confirm in time; send it again (with the same Idempotency-Key)");
+        return actions.apply(event)
+                .thenCompose(stored -> outcome.complete.completeOnTimeout(false, outcomeWait.toMillis(),
+                        TimeUnit.MILLISECONDS))
+                .handle((decided, failure) -> {
+                    if (failure != null) {
+                        return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not stored: Kafka did not "
+                                + "confirm in time; send it again (with the same Idempotency-Key)");
+                    }
+                    return decided ? answer(eventId, outcome.decisions()) : stored(eventId);
+                })
+                .whenComplete((answer, failure) -> waiting.remove(eventId));
+    }
+
+    private static HttpResponse stored(String eventId) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("eventId", eventId);
+        out.put("status", "stored");
+        out.put("message", "the router has not decided yet; the outcome will be on the agent feed");
+        return HttpResponse.json(HttpResponseStatus.ACCEPTED, out);
+    }
+
+    /** The answer from the decisions about an action; for a retried one that the router knew, its first outcome. */
+    private HttpResponse answer(String eventId, List<RoutingDecision> decisions) {
+        if (decisions.stream().anyMatch(d -> d.type() == DecisionType.REFUSED
+                && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
+            List<RoutingDecision> first;
+            synchronized (outcomes) {
+                first = outcomes.get(eventId) == null ? null : List.copyOf(outcomes.get(eventId));
             }
-            if (!outcome.complete.await(outcomeWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("eventId", eventId);
-                out.put("status", "stored");
-                out.put("message", "the router has not decided yet; the outcome will be on the agent feed");
-                return HttpResponse.json(HttpResponseStatus.ACCEPTED, out);
+            if (first != null && !first.isEmpty()) {
+                return answer(eventId, first, true);
             }
-            List<RoutingDecision> decisions = outcome.decisions();
-            if (decisions.stream().anyMatch(d -> d.type() == DecisionType.REFUSED
-                    && d.reason() == RefusalReason.DUPLICATE_EVENT)) {
-                List<RoutingDecision> first;
-                synchronized (outcomes) {
-                    first = outcomes.get(eventId) == null ? null : List.copyOf(outcomes.get(eventId));
-                }
-                if (first != null && !first.isEmpty()) {
-                    return answer(eventId, first, true);
-                }
-            }
-            return answer(eventId, decisions, false);
-        } finally {
-            waiting.remove(eventId);
         }
+        return answer(eventId, decisions, false);
     }
 
     /** The answer to an action from the router's decisions about it ({@code again}: about its first sending). */
-    private static HttpResponse answer(String eventId, List<RoutingDecision> decisions, boolean again)
-            throws IOException {
+    private static HttpResponse answer(String eventId, List<RoutingDecision> decisions, boolean again) {
         ObjectNode out = HttpResponse.JSON.createObjectNode();
         out.put("eventId", eventId);
         ArrayNode list = out.putArray("decisions");
         for (RoutingDecision d : decisions) {
-            list.add(HttpResponse.JSON.readTree(DecisionJson.write(d)));
+            list.add(DecisionJson.tree(d));
         }
         RoutingDecision refused = decisions.stream().filter(d -> d.type() == DecisionType.REFUSED).findFirst()
                 .orElse(null);

@@ -1,5 +1,6 @@
 package org.contactrouter.server.channels;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,16 +34,38 @@ public final class KafkaContactPublisher implements ContactPublisher {
     @Override
     public void publish(ContactEvent event) throws PublishException {
         try {
-            producer.send(new ProducerRecord<>(topic, event.domain(), ContactEventJson.writeBytes(event)))
-                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+            publishLater(event).get();
         } catch (ExecutionException e) {
-            throw new PublishException("Kafka refused contact event " + event.id() + ": " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new PublishException("Kafka did not confirm contact event " + event.id() + " within "
-                    + timeoutMillis + " ms", e);
+            throw (PublishException) e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while storing contact event " + event.id(), e);
         }
+    }
+
+    /**
+     * Sends the event and returns at once: the future completes when Kafka has confirmed it, or fails with a
+     * {@link PublishException} when Kafka refused it or did not confirm it in time. No thread waits meanwhile.
+     */
+    public CompletableFuture<Void> publishLater(ContactEvent event) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, event.domain(), ContactEventJson.writeBytes(event)),
+                    (metadata, e) -> {
+                        if (e == null) {
+                            stored.complete(null);
+                        } else {
+                            stored.completeExceptionally(new PublishException("Kafka refused contact event "
+                                    + event.id() + ": " + e, e));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            stored.completeExceptionally(new PublishException("Kafka refused contact event " + event.id() + ": " + e,
+                    e));
+        }
+        return stored.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
+                CompletableFuture.failedFuture(e instanceof TimeoutException ? new PublishException(
+                        "Kafka did not confirm contact event " + event.id() + " within " + timeoutMillis + " ms", e)
+                        : e));
     }
 }

@@ -10,11 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.contactrouter.events.Channel;
 import org.contactrouter.events.ContactEvent;
-import org.contactrouter.events.ContactPublisher;
 import org.contactrouter.events.Customer;
 import org.contactrouter.events.CustomerMessage;
 import org.contactrouter.events.Identity;
@@ -36,30 +38,35 @@ public final class ContactIntake {
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8}){0,4}");
     private static final int MAX_ATTRIBUTES = 50;
 
-    private final ContactPublisher publisher;
+    private final Function<ContactEvent, CompletableFuture<Void>> store;
     private final Supplier<Set<String>> domains;
     private final Clock clock;
 
-    /** @param domains the routing domains the config names; a contact for any other is refused */
-    public ContactIntake(ContactPublisher publisher, Supplier<Set<String>> domains, Clock clock) {
-        this.publisher = publisher;
+    /**
+     * @param store   stores an event on Kafka: completes when Kafka confirmed it, fails when it did not in time
+     * @param domains the routing domains the config names; a contact for any other is refused
+     */
+    public ContactIntake(Function<ContactEvent, CompletableFuture<Void>> store, Supplier<Set<String>> domains,
+                         Clock clock) {
+        this.store = store;
         this.domains = domains;
         this.clock = clock;
     }
 
-    public HttpResponse post(HttpRequest request) {
+    /** Answers when Kafka has the contact (202) or did not take it in time (503); no thread waits meanwhile. */
+    public CompletionStage<HttpResponse> post(HttpRequest request) {
         ContactEvent event = parse(request.json());
-        try {
-            publisher.publish(event);
-        } catch (ContactPublisher.PublishException e) {
-            return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Kafka did not confirm the contact in time; retry with the same id (a retry never duplicates it)");
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("eventId", event.id());
-        body.put("conversation", ((CustomerMessage) event.data()).conversation());
-        body.put("status", "accepted");
-        return HttpResponse.json(HttpResponseStatus.ACCEPTED, body);
+        return store.apply(event).handle((stored, failure) -> {
+            if (failure != null) {
+                return HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "Kafka did not confirm the contact "
+                        + "in time; retry with the same id (a retry never duplicates it)");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("eventId", event.id());
+            body.put("conversation", ((CustomerMessage) event.data()).conversation());
+            body.put("status", "accepted");
+            return HttpResponse.json(HttpResponseStatus.ACCEPTED, body);
+        });
     }
 
     ContactEvent parse(JsonNode root) {

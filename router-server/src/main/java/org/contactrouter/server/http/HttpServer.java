@@ -49,6 +49,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.EnumMap;
 import java.util.concurrent.ExecutorService;
@@ -558,7 +561,9 @@ public final class HttpServer implements AutoCloseable {
             Route chosen = route;
             ctx.channel().config().setAutoRead(false);
             try {
-                pools.get(route.work()).execute(() -> write(ctx, run(chosen, request), keepAlive));
+                pools.get(route.work()).execute(() -> run(chosen, request)
+                        .whenComplete((answer, failure) -> write(ctx, answer != null ? answer : failed(request, failure),
+                                keepAlive)));
             } catch (RejectedExecutionException e) {
                 write(ctx, HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is busy with "
                         + "requests like this one; try again shortly").withHeader("Retry-After", "2"), keepAlive);
@@ -585,18 +590,28 @@ public final class HttpServer implements AutoCloseable {
             return null;
         }
 
-        private static HttpResponse run(Route route, org.contactrouter.server.http.HttpRequest request) {
+        /** The route's answer, now or later; a route that throws has its failure as the answer. */
+        private static CompletionStage<HttpResponse> run(Route route, org.contactrouter.server.http.HttpRequest request) {
             try {
                 return route.handler().handle(request);
-            } catch (org.contactrouter.server.http.HttpRequest.BadRequest e) {
-                return HttpResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
-            } catch (org.contactrouter.server.http.HttpRequest.Forbidden e) {
-                return HttpResponse.error(HttpResponseStatus.FORBIDDEN, e.getMessage());
             } catch (Exception e) {
-                LOG.error("{} {} failed", request.method(), request.path(), e);
-                return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "internal error; the server log has the details");
+                return CompletableFuture.failedFuture(e);
             }
+        }
+
+        /** What a failed route answers: 400 or 403 for what the request did wrong, else 500 and the log. */
+        private static HttpResponse failed(org.contactrouter.server.http.HttpRequest request, Throwable failure) {
+            Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                    : failure;
+            if (e instanceof org.contactrouter.server.http.HttpRequest.BadRequest) {
+                return HttpResponse.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            }
+            if (e instanceof org.contactrouter.server.http.HttpRequest.Forbidden) {
+                return HttpResponse.error(HttpResponseStatus.FORBIDDEN, e.getMessage());
+            }
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            return HttpResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal error; the server log has the details");
         }
 
         private static String bearer(String authorization) {

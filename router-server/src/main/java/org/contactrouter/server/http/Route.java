@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One route: a method, a path template with {name} segments, who may call it, what body it takes, where its work
@@ -15,9 +17,10 @@ import java.util.Objects;
  * @param policy   who may call it
  * @param body     the body it takes; a POST with another content type is answered 415 before the route runs
  * @param work     which pool runs it: a slow dependency slows only the routes that need it
- * @param handler  the answer
+ * @param handler  the answer, possibly still to come (a route that waits for Kafka answers when Kafka does, and holds
+ *                 no thread meanwhile)
  */
-public record Route(String method, String template, Policy policy, Body body, Work work, Handler handler) {
+public record Route(String method, String template, Policy policy, Body body, Work work, AsyncHandler handler) {
 
     public Route {
         Objects.requireNonNull(policy, () -> method + " " + template + " has no policy: every route states who may "
@@ -27,9 +30,16 @@ public record Route(String method, String template, Policy policy, Body body, Wo
         Objects.requireNonNull(handler, "handler");
     }
 
+    /** An answer at once. */
     @FunctionalInterface
     public interface Handler {
         HttpResponse handle(HttpRequest request) throws Exception;
+    }
+
+    /** An answer when something it waits for completes; it must not block. */
+    @FunctionalInterface
+    public interface AsyncHandler {
+        CompletionStage<HttpResponse> handle(HttpRequest request) throws Exception;
     }
 
     /** The body a route takes. */
@@ -58,11 +68,21 @@ public record Route(String method, String template, Policy policy, Body body, Wo
     }
 
     public static Route get(String template, Policy policy, Handler handler) {
-        return new Route("GET", template, policy, Body.NONE, Work.GENERAL, handler);
+        return new Route("GET", template, policy, Body.NONE, Work.GENERAL, now(handler));
     }
 
     public static Route post(String template, Policy policy, Body body, Handler handler) {
+        return new Route("POST", template, policy, body, Work.GENERAL, now(handler));
+    }
+
+    /** A POST whose answer comes when what it waits for completes (Kafka's confirmation, the router's decisions). */
+    public static Route postLater(String template, Policy policy, Body body, AsyncHandler handler) {
         return new Route("POST", template, policy, body, Work.GENERAL, handler);
+    }
+
+    private static AsyncHandler now(Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return request -> CompletableFuture.completedFuture(handler.handle(request));
     }
 
     /** This route, run on another pool. */

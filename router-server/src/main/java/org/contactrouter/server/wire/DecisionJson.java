@@ -135,7 +135,8 @@ public final class DecisionJson {
 
     // ------------------------------------------------------------------ writing
 
-    private static ObjectNode tree(RoutingDecision d) {
+    /** A decision as a JSON tree, as {@link #write} writes it: for answers that embed decisions. */
+    public static ObjectNode tree(RoutingDecision d) {
         Objects.requireNonNull(d, "decision");
         ObjectNode json = NODES.objectNode();
         put(json, "id", d.id());

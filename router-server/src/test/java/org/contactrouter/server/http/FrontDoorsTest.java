@@ -33,10 +33,13 @@ class FrontDoorsTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final CountDownLatch hang = new CountDownLatch(1);
+    private final java.util.concurrent.CompletableFuture<HttpResponse> later =
+            new java.util.concurrent.CompletableFuture<>();
 
     @AfterEach
     void close() throws Exception {
         hang.countDown();
+        later.complete(HttpResponse.ok(Map.of()));
         for (AutoCloseable c : open) {
             c.close();
         }
@@ -49,6 +52,7 @@ class FrontDoorsTest {
                 Route.post("/api/things", Policy.AGENT, Route.Body.JSON, r -> HttpResponse.ok(r.json())),
                 Route.get("/api/things", Policy.AGENT, r -> HttpResponse.ok(Map.of("q", String.valueOf(
                         r.queryParam("q"))))),
+                Route.postLater("/api/later", Policy.AGENT, Route.Body.JSON, r -> later), // Kafka's confirmation
                 Route.get("/api/slow-ledger", Policy.AGENT, r -> {
                     hang.await(); // a frozen database
                     return HttpResponse.ok(Map.of());
@@ -214,6 +218,31 @@ class FrontDoorsTest {
         } finally {
             hang.countDown();
             for (Socket s : stuck) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void anAnswerStillToComeHoldsNoThread() throws Exception {
+        HttpServer server = start();
+        List<Socket> waiting = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) { // more than the general pool has threads
+                Socket s = new Socket("127.0.0.1", server.port());
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(post("/api/later", "application/json", "{}").getBytes(StandardCharsets.UTF_8));
+                waiting.add(s);
+            }
+            assertThat(exchange(server.port(), get("/api/things", KEY))).as("a route of the same pool")
+                    .startsWith("HTTP/1.1 200");
+            later.complete(HttpResponse.ok(Map.of("stored", true)));
+            for (Socket s : waiting) {
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200").contains("\"stored\":true");
+            }
+        } finally {
+            for (Socket s : waiting) {
                 s.close();
             }
         }
