@@ -113,13 +113,14 @@ public final class AgentGateway {
      * @param state              what the router knows of an agent now (presence, load, their offers and contacts)
      * @param team               the agents' names and presence and the queues, for the desktop's transfer choices
      * @param endpointOf         where an open contact reached us, by contact id (null when not open)
+     * @param actions            stores an agent event on Kafka: completes when Kafka confirmed it
      * @param signOuts           tells every instance that an agent signed out at a time (ms), this one included
      * @param outcomeWait        how long an action's answer waits for the router's decision
      */
     public AgentGateway(Supplier<Accounts> accounts, Authenticator authenticator, AgentTokens tokens, SignInGuard guard,
                         boolean refuseDemoPassword, Function<String, Object> state, Supplier<Object> team,
-                        Function<String, String> endpointOf, Function<ContactEvent, CompletableFuture<Void>> actions, BiConsumer<String, Long> signOuts, Clock clock,
-                        Duration outcomeWait) {
+                        Function<String, String> endpointOf, Function<ContactEvent, CompletableFuture<Void>> actions,
+                        BiConsumer<String, Long> signOuts, Clock clock, Duration outcomeWait) {
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.tokens = tokens;
