@@ -9,6 +9,7 @@ import org.contactrouter.config.ConfigLoader;
 import org.contactrouter.config.LoadResult;
 import org.contactrouter.config.Problem;
 import org.contactrouter.routing.RoutingConfig;
+import org.contactrouter.server.runtime.ConfigPublisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +51,18 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(dir + " is invalid: " + count((int) errors, "error") + ", " + warnings);
             out.flush();
             return 1;
+        }
+        int size = ConfigPublisher.recordSize(ConfigLoader.snapshot(config));
+        if (size > ConfigPublisher.MAX_RECORD_BYTES) {
+            out.println("config: " + ConfigPublisher.tooLarge(size));
+            out.println(dir + " is invalid: 1 error, " + warnings);
+            out.flush();
+            return 1;
+        }
+        if (size > ConfigPublisher.MAX_RECORD_BYTES * 8L / 10) {
+            out.println("config: warning: the config is " + size + " bytes as one Kafka record, near the "
+                    + ConfigPublisher.MAX_RECORD_BYTES + " the server can publish");
+            warnings = count(result.warnings().size() + 1, "warning");
         }
         RoutingConfig c = result.config().get();
         out.println(dir + " is valid (version " + c.version() + "): " + count(c.queues().size(), "queue") + ", "

@@ -39,6 +39,22 @@ class RouterCommandTest {
     }
 
     @Test
+    void validateRefusesAConfigTooLargeForOneKafkaRecordAndWarnsNearTheLimit() throws Exception {
+        TestConfigs.write(dir, TestConfigs.ROUTING, TestConfigs.AGENTS);
+        // A comment is part of the config's files: it makes them large without making the config slow to check.
+        java.nio.file.Files.writeString(dir.resolve("customers.yaml"), "# " + "x".repeat(900_000) + "\ncustomers: []\n");
+        assertThat(run("validate", "--config", dir.toString())).isZero();
+        assertThat(out.toString()).contains("config: warning: the config is ").contains("near the 1000000");
+
+        out.getBuffer().setLength(0);
+        java.nio.file.Files.writeString(dir.resolve("customers.yaml"), "# " + "x".repeat(1_100_000)
+                + "\ncustomers: []\n");
+        assertThat(run("validate", "--config", dir.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("as one Kafka record, over the 1000000 the server can publish")
+                .contains("is invalid: 1 error");
+    }
+
+    @Test
     void validatePrintsErrorsThenWarningsAndExitsOne() {
         TestConfigs.write(dir, TestConfigs.ROUTING.replace("{ billing: 2 }", "{ billing: 5 }"),
                 TestConfigs.AGENTS.replace("id: bob", "id: bob\n    capacity: { chat: 30 }"));

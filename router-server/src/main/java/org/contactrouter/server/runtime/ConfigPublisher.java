@@ -24,11 +24,36 @@ public final class ConfigPublisher {
         this.clock = clock;
     }
 
-    /** Publishes and waits until Kafka has it on every partition. */
+    /**
+     * The largest config record the server publishes: Kafka takes about 1 MB per record by default
+     * ({@code max.request.size}, {@code message.max.bytes}), and the routing journal holds the same config again.
+     */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
+
+    /** How large {@code snapshot} is as one record of {@code routing.config} (and of the journal). */
+    public static int recordSize(ConfigSnapshot snapshot) {
+        return JournalEntry.config(RoutingLoop.PARTITION, snapshot, java.time.Instant.EPOCH).toBytes().length;
+    }
+
+    /**
+     * Publishes and waits until Kafka has it on every partition.
+     *
+     * @throws IllegalArgumentException when the config is larger than one record may be, saying so
+     */
     public void publish(ConfigSnapshot snapshot) throws InterruptedException, ExecutionException {
         byte[] value = JournalEntry.config(RoutingLoop.PARTITION, snapshot, clock.instant()).toBytes();
+        if (value.length > MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException(tooLarge(value.length));
+        }
         for (int p = 0; p < partitions; p++) {
             producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_CONFIG, p, snapshot.version(), value)).get();
         }
+    }
+
+    /** What to tell a person whose config is {@code bytes} large as one record. */
+    public static String tooLarge(int bytes) {
+        return "the config is " + bytes + " bytes as one Kafka record, over the " + MAX_RECORD_BYTES + " the server "
+                + "can publish (Kafka's record size): the router cannot start or reload with it. Until a config can be "
+                + "split over records, keep the files smaller (comments, `defaults` shared by agents)";
     }
 }
