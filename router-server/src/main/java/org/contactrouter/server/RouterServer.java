@@ -535,12 +535,17 @@ public final class RouterServer implements AutoCloseable {
 
     /** Where everything is, for people: printed at start. */
     public String describe() {
-        String host = settings.http().host().equals("0.0.0.0") ? "localhost" : settings.http().host();
+        HttpSettings web = settings.http();
+        String host = web.host().equals("0.0.0.0") ? "localhost" : web.host();
+        String base = (web.tlsCertificate() == null ? "http://" : "https://") + host + ":" + httpPort();
         return String.join("\n",
                 "Contact router is running (instance " + settings.instanceId() + ", config " + configVersion + ")",
-                "  HTTP API        " + (settings.http().tlsCertificate() == null ? "http://" : "https://") + host + ":" + httpPort() + "/api  (health: /health/ready, metrics: /metrics)",
-                "  Channels        " + channels.describe("http://" + host + ":" + httpPort()),
-                "  Agent desktop   http://" + host + ":" + httpPort() + "/agent  (supervisor view: /ops)",
+                "  HTTP API        " + base + "/api  (health: /health/ready, metrics: /metrics)",
+                "  Channels        " + channels.describe(base),
+                "  Agent desktop   " + base + "/agent  (supervisor view: /ops)",
+                "  Public port     " + (web.publicHost() == null ? "none: everything on the port above (docs/security.md)"
+                        : (web.publicTlsCertificate() == null ? "http://" : "https://") + web.publicHost() + ":"
+                        + http.port(1) + "  (Twilio webhooks, chat, health only)"),
                 "  Kafka           " + (embedded != null ? kafka.bootstrapServers() + " (embedded, log in "
                         + embedded.logDir() + ")" : kafka.describe()),
                 "  Ledger          " + (settings.ledgerUrl() == null ? "H2 file in " + settings.dataDir().resolve("ledger")

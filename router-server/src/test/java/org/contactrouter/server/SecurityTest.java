@@ -307,6 +307,46 @@ class SecurityTest {
     }
 
     @Test
+    void aSeparatePublicPortServesOnlyThePublicDoors() throws Exception {
+        Path dir = tmp.resolve("two-doors");
+        Path config = TestServers.config(dir);
+        Files.writeString(config.resolve("router.yaml"), """
+                channels:
+                  chat:
+                    enabled: true
+                    widgetId: website
+                """);
+        ServerSettings twoDoors = new ServerSettings(config, dir.resolve("data"),
+                new HttpSettings("127.0.0.1", 0, "127.0.0.1", 0, List.of(), List.of(), null, null, null, null,
+                        HttpSettings.API_REQUESTS_PER_SECOND), null, Map.of(), 0, 2, (short) 1, null, null, null,
+                Ledger.DEFAULT_TIMEOUT, "two-doors", Duration.ofMillis(200), List.of());
+        try (RouterServer both = RouterServer.start(twoDoors, Clock.systemUTC())) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<Integer, String, Integer> status = (port, path) -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header("Authorization", "Bearer " + TestServers.API_KEY).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            int internal = both.httpPort();
+            int outside = both.publicHttpPort();
+            assertThat(status.apply(outside, "/health/live")).isEqualTo(200);
+            assertThat(status.apply(outside, "/chat")).as("the chat page").isEqualTo(200);
+            for (String inside : List.of("/api/queues/stats", "/api/ops/floor", "/metrics", "/agent", "/ops",
+                    "/openapi.yaml")) {
+                assertThat(status.apply(outside, inside)).as("%s on the public port, even with a key", inside)
+                        .isEqualTo(404);
+                assertThat(status.apply(internal, inside)).as("%s on the internal port", inside).isEqualTo(200);
+            }
+            assertThat(both.describe()).contains("Public port     http://127.0.0.1:" + outside
+                    + "  (Twilio webhooks, chat, health only)");
+        }
+    }
+
+    @Test
     void theDemoPasswordIsRefusedWhenTheServerListensBeyondLoopback() throws Exception {
         Path dir = tmp.resolve("public");
         Path config = dir.resolve("config");
