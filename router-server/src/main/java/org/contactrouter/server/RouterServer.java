@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -309,7 +311,7 @@ public final class RouterServer implements AutoCloseable {
         byte[] openApi = RouterServer.class.getResourceAsStream("/openapi.yaml").readAllBytes();
         List<Route> routes = new ArrayList<>();
         routes.add(Route.get("/health/live", Policy.PUBLIC_DOOR, r -> HttpResponse.ok(Map.of("status", "live"))));
-        routes.add(Route.get("/health/ready", Policy.PUBLIC_DOOR, this::ready));
+        routes.add(Route.getLater("/health/ready", Policy.PUBLIC_DOOR, this::ready));
         routes.add(Route.get("/metrics", Policy.supervisorOr(Scope.METRICS_READ), r -> HttpResponse.text(
                 HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())));
         routes.add(Route.get("/openapi.yaml", Policy.ANYONE,
@@ -386,14 +388,23 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    /** Tells every instance (this one through the topic too) that an agent signed out; waits for Kafka. */
-    private static void signOut(KafkaProducer<String, byte[]> producer, String agent, long atMillis) {
+    /** Tells every instance (this one too, through the topic) that an agent signed out: completes when Kafka has it. */
+    private static CompletableFuture<Void> signOut(KafkaProducer<String, byte[]> producer, String agent,
+                                                   long atMillis) {
+        CompletableFuture<Void> shared = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(KafkaTopics.AGENT_SIGNOUTS, agent,
-                    (agent + "\n" + atMillis).getBytes(StandardCharsets.UTF_8))).get(8, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("the sign-out could not be shared through Kafka; try again", e);
+                    (agent + "\n" + atMillis).getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+                        if (e == null) {
+                            shared.complete(null);
+                        } else {
+                            shared.completeExceptionally(e);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            shared.completeExceptionally(e);
         }
+        return shared.orTimeout(8, TimeUnit.SECONDS);
     }
 
     /** Where an open contact reached us (our number, mailbox, widget, api), from the floor; null when not open. */
@@ -472,14 +483,16 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    private HttpResponse ready(HttpRequest request) {
-        boolean kafkaUp;
-        try {
-            admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-            kafkaUp = true;
-        } catch (Exception e) {
-            kafkaUp = false;
-        }
+    /**
+     * Readiness, answered when Kafka answers (or after 2 s): anyone may ask, so no thread waits on Kafka for it.
+     */
+    private CompletionStage<HttpResponse> ready(HttpRequest request) {
+        CompletableFuture<Boolean> kafkaUp = new CompletableFuture<>();
+        admin.describeCluster().nodes().whenComplete((nodes, failure) -> kafkaUp.complete(failure == null));
+        return kafkaUp.completeOnTimeout(false, 2, TimeUnit.SECONDS).thenApply(up -> ready(request, up));
+    }
+
+    private HttpResponse ready(HttpRequest request, boolean kafkaUp) {
         boolean routing = loop.isReady();
         Map<String, String> stoppedSenders = channels.stoppedSenders();
         boolean ready = kafkaUp && routing && stoppedSenders.isEmpty();

@@ -180,11 +180,7 @@ class SecurityTest {
     @Test
     void aTokenOfAnAgentRemovedFromAgentsYamlStopsWorkingAtOnce() throws Exception {
         String token = signIn("dan", DAN);
-        ServerClient.JsonFrames frames = new ServerClient.JsonFrames();
-        WebSocket feed = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/agent/ws?token=" + token), frames)
-                .get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.frames.isEmpty());
+        WebSocket feed = openFeed(token);
         assertThat(get(token, "/api/agent/me").statusCode()).isEqualTo(200);
 
         Path agents = tmp.resolve("config").resolve("agents.yaml");
@@ -241,20 +237,14 @@ class SecurityTest {
     @Test
     void signingOutRevokesTheTokenAndClosesTheFeed() throws Exception {
         String token = signIn("ann", ANN);
-        ServerClient.JsonFrames frames = new ServerClient.JsonFrames();
-        WebSocket feed = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/agent/ws?token=" + token), frames)
-                .get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.frames.isEmpty());
+        WebSocket feed = openFeed(token);
         assertThat(get(token, "/api/agent/me").statusCode()).isEqualTo(200);
 
         assertThat(client.send(json("/api/agent/logout", "{}").header("Authorization", "Bearer " + token).build())
                 .statusCode()).isEqualTo(200);
         assertThat(get(token, "/api/agent/me").statusCode()).isEqualTo(401);
         await().atMost(Duration.ofSeconds(10)).until(feed::isInputClosed);
-        assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/agent/ws?token=" + token), frames)
-                .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> openFeed(token)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(WebSocketHandshakeException.class);
         assertThat(get(signIn("ann", ANN), "/api/agent/me").statusCode()).as("a new sign-in works").isEqualTo(200);
     }
@@ -396,6 +386,16 @@ class SecurityTest {
             return client.sendAnonymous(b.build());
         }
         return client.send(b.header("Authorization", "Bearer " + token).build());
+    }
+
+    /** The agent's live feed, once its welcome arrived. */
+    private static WebSocket openFeed(String token) throws Exception {
+        ServerClient.JsonFrames frames = new ServerClient.JsonFrames();
+        WebSocket feed = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/agent/ws?token=" + token), frames)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.frames.isEmpty());
+        return feed;
     }
 
     private static HttpRequest.Builder json(String path, String body) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.contactrouter.access.Accounts;
@@ -78,7 +78,7 @@ public final class AgentGateway {
     private final Supplier<Object> team;
     private final Function<String, String> endpointOf;
     private final Function<ContactEvent, CompletableFuture<Void>> actions;
-    private final BiConsumer<String, Long> signOuts;
+    private final BiFunction<String, Long, CompletableFuture<Void>> signOuts;
     private final Clock clock;
     private final Duration outcomeWait;
     private final Map<String, Outcome> waiting = new ConcurrentHashMap<>();
@@ -114,13 +114,14 @@ public final class AgentGateway {
      * @param team               the agents' names and presence and the queues, for the desktop's transfer choices
      * @param endpointOf         where an open contact reached us, by contact id (null when not open)
      * @param actions            stores an agent event on Kafka: completes when Kafka confirmed it
-     * @param signOuts           tells every instance that an agent signed out at a time (ms), this one included
+     * @param signOuts           tells every instance that an agent signed out at a time (ms): completes when shared
      * @param outcomeWait        how long an action's answer waits for the router's decision
      */
     public AgentGateway(Supplier<Accounts> accounts, Authenticator authenticator, AgentTokens tokens, SignInGuard guard,
                         boolean refuseDemoPassword, Function<String, Object> state, Supplier<Object> team,
                         Function<String, String> endpointOf, Function<ContactEvent, CompletableFuture<Void>> actions,
-                        BiConsumer<String, Long> signOuts, Clock clock, Duration outcomeWait) {
+                        BiFunction<String, Long, CompletableFuture<Void>> signOuts, Clock clock,
+                        Duration outcomeWait) {
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.tokens = tokens;
@@ -139,7 +140,7 @@ public final class AgentGateway {
     public List<Route> routes() {
         return List.of(
                 Route.post("/api/agent/login", Policy.ANYONE, Route.Body.JSON, this::login).on(Route.Work.SIGN_IN),
-                Route.post("/api/agent/logout", Policy.AGENT, Route.Body.JSON, this::logout),
+                Route.postLater("/api/agent/logout", Policy.AGENT, Route.Body.JSON, this::logout),
                 Route.get("/api/agent/me", Policy.AGENT, r -> HttpResponse.ok(state.apply(r.caller().agentId()))),
                 Route.get("/api/agent/team", Policy.AGENT, r -> HttpResponse.ok(team.get())),
                 action("/api/agent/presence", (r, agent, body) ->
@@ -250,12 +251,15 @@ public final class AgentGateway {
         return HttpResponse.ok(out);
     }
 
-    private HttpResponse logout(HttpRequest r) {
+    private CompletionStage<HttpResponse> logout(HttpRequest r) {
         String agent = r.caller().agentId();
         long at = clock.millis();
         signedOut(agent, at); // here at once; the other instances through Kafka
-        signOuts.accept(agent, at);
-        return HttpResponse.ok(Map.of("agentId", agent, "status", "signed out"));
+        return signOuts.apply(agent, at).handle((shared, failure) -> failure == null
+                ? HttpResponse.ok(Map.of("agentId", agent, "status", "signed out"))
+                : HttpResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "signed out on this instance only: "
+                + "Kafka did not take the sign-out in time, so other instances may still accept the token; sign out "
+                + "again"));
     }
 
     @FunctionalInterface

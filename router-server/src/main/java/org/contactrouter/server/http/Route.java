@@ -75,6 +75,11 @@ public record Route(String method, String template, Policy policy, Body body, Wo
         return new Route("POST", template, policy, body, Work.GENERAL, now(handler));
     }
 
+    /** A GET whose answer comes when what it waits for completes (a Kafka request). */
+    public static Route getLater(String template, Policy policy, AsyncHandler handler) {
+        return new Route("GET", template, policy, Body.NONE, Work.GENERAL, handler);
+    }
+
     /** A POST whose answer comes when what it waits for completes (Kafka's confirmation, the router's decisions). */
     public static Route postLater(String template, Policy policy, Body body, AsyncHandler handler) {
         return new Route("POST", template, policy, body, Work.GENERAL, handler);

@@ -206,13 +206,9 @@ class FrontDoorsTest {
     @Test
     void aHungDatabaseDoesNotBlockHealthOrOtherRoutes() throws Exception {
         HttpServer server = start();
-        List<Socket> stuck = new ArrayList<>();
+        // More than the ledger pool has threads.
+        List<Socket> stuck = sendWithoutReading(server.port(), get("/api/slow-ledger", KEY), 10);
         try {
-            for (int i = 0; i < 10; i++) { // more than the ledger pool has threads
-                Socket s = new Socket("127.0.0.1", server.port());
-                s.getOutputStream().write(get("/api/slow-ledger", KEY).getBytes(StandardCharsets.US_ASCII));
-                stuck.add(s);
-            }
             assertThat(exchange(server.port(), get("/health/live", null))).startsWith("HTTP/1.1 200");
             assertThat(exchange(server.port(), get("/api/things", KEY))).startsWith("HTTP/1.1 200");
         } finally {
@@ -226,14 +222,9 @@ class FrontDoorsTest {
     @Test
     void anAnswerStillToComeHoldsNoThread() throws Exception {
         HttpServer server = start();
-        List<Socket> waiting = new ArrayList<>();
+        // More than the general pool has threads.
+        List<Socket> waiting = sendWithoutReading(server.port(), post("/api/later", "application/json", "{}"), 20);
         try {
-            for (int i = 0; i < 20; i++) { // more than the general pool has threads
-                Socket s = new Socket("127.0.0.1", server.port());
-                s.setSoTimeout(10_000);
-                s.getOutputStream().write(post("/api/later", "application/json", "{}").getBytes(StandardCharsets.UTF_8));
-                waiting.add(s);
-            }
             assertThat(exchange(server.port(), get("/api/things", KEY))).as("a route of the same pool")
                     .startsWith("HTTP/1.1 200");
             later.complete(HttpResponse.ok(Map.of("stored", true)));
@@ -302,6 +293,18 @@ class FrontDoorsTest {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: "
                 + type + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body;
+    }
+
+    /** Sends {@code request} on {@code count} connections of their own and leaves the answers unread. */
+    private static List<Socket> sendWithoutReading(int port, String request, int count) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket("127.0.0.1", port);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            sockets.add(s);
+        }
+        return sockets;
     }
 
     /** Sends the bytes, reads the answer until the server closes (or 10 s pass). */
