@@ -1,6 +1,7 @@
 package org.contactrouter.server.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,8 @@ public final class KafkaTopics {
             TopicConfig.RETENTION_MS_CONFIG, "-1",
             TopicConfig.RETENTION_BYTES_CONFIG, "-1",
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private KafkaTopics() {
     }
@@ -123,6 +127,7 @@ public final class KafkaTopics {
         checkExisting(admin, raced, partitions, replicationFactor);
         List<String> created = missing.stream().map(NewTopic::name).filter(t -> !raced.contains(t)).toList();
         if (!created.isEmpty()) {
+            awaitMetadata(admin, created);
             log.info("Created Kafka topics {} with {} partitions, replication factor {}",
                     created, partitions, replicationFactor);
         }
@@ -170,6 +175,34 @@ public final class KafkaTopics {
             throw new IllegalStateException(message.toString());
         }
         warnIfNoLongerRetainedForever(admin, topics);
+    }
+
+    /**
+     * Waits until every broker the admin client asks knows the created topics: a create call returns when the
+     * controller has them, and a describe, produce or subscribe right after can still be told the topic is unknown.
+     */
+    private static void awaitMetadata(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaException("Cannot describe the created topics " + topics + ": " + e.getCause(),
+                            e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("Interrupted while waiting for the metadata of " + topics, e);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("Interrupted while waiting for the metadata of " + topics, e);
+            }
+        }
     }
 
     private static void warnIfNoLongerRetainedForever(Admin admin, List<String> topics) {
