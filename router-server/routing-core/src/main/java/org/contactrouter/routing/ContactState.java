@@ -48,7 +48,6 @@ final class ContactState {
     long waitGeneration;
     /** Bumped when the routing target changes: escalation and cycle timers of the older target are stale. */
     long targetGeneration;
-    int nextEscalationStep;
 
     WaitingList waitingList;
     WaitingList.Entry waitingEntry;
@@ -95,6 +94,11 @@ final class ContactState {
             excluded = new HashSet<>();
         }
         excluded.add(agentId);
+    }
+
+    /** The agents excluded in this cycle, sorted by id. */
+    List<String> exclusions() {
+        return excluded == null ? List.of() : excluded.stream().sorted().toList();
     }
 
     boolean hasExclusions() {

@@ -21,6 +21,18 @@ final class RecentIds {
      */
     private long[] slots = new long[32];
 
+    int size() {
+        return size;
+    }
+
+    /** Every remembered id with its time, oldest place first: the order {@link #forgetBefore} prunes in. */
+    void forEach(java.util.function.ObjLongConsumer<String> action) {
+        for (int i = 0; i < size; i++) {
+            int position = (head + i) & (ids.length - 1);
+            action.accept(ids[position], times[position]);
+        }
+    }
+
     boolean contains(String id) {
         return slotOf(id, hash(id)) >= 0;
     }

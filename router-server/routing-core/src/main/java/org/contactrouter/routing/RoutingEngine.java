@@ -49,50 +49,50 @@ public final class RoutingEngine {
     private static final int MAX_CANDIDATES = 3;
     private static final String AUTO_WRAP_UP = "auto-wrap-up";
 
-    private final String domain;
-    private RoutingConfig config;
-    private RoutingSettings settings;
-    private Map<String, Queue> queues = Map.of();
-    private Map<String, BusinessHours> hours = Map.of();
+    final String domain;
+    RoutingConfig config;
+    RoutingSettings settings;
+    Map<String, Queue> queues = Map.of();
+    Map<String, BusinessHours> hours = Map.of();
 
-    private final Map<String, AgentState> agents = new LinkedHashMap<>();
-    private final Map<String, ContactState> contacts = new HashMap<>();
+    final Map<String, AgentState> agents = new LinkedHashMap<>();
+    final Map<String, ContactState> contacts = new HashMap<>();
     /** Open contacts of customer threads, by channel and then the channel's conversation key. */
-    private final Map<Channel, Map<String, ContactState>> openByConversation = new EnumMap<>(Channel.class);
-    private final Map<String, ContactState> openOffers = new HashMap<>();
-    private final RecentIds closedContacts = new RecentIds();
-    private final RecentIds seenEvents = new RecentIds();
+    final Map<Channel, Map<String, ContactState>> openByConversation = new EnumMap<>(Channel.class);
+    final Map<String, ContactState> openOffers = new HashMap<>();
+    final RecentIds closedContacts = new RecentIds();
+    final RecentIds seenEvents = new RecentIds();
     /** The customer each identity belongs to, with that customer's last agent: one lookup per arrival for both. */
-    private final Map<String, CustomerLink> customerByIdentity = new HashMap<>();
-    private final Map<String, CustomerProfile> profiles = new HashMap<>();
+    final Map<String, CustomerLink> customerByIdentity = new HashMap<>();
+    final Map<String, CustomerProfile> profiles = new HashMap<>();
     /** The one {@link LastAgent} of each customer key. */
-    private final Map<String, LastAgent> lastAgents = new HashMap<>();
+    final Map<String, LastAgent> lastAgents = new HashMap<>();
 
-    private final Map<IndexKey, AgentIndex> indexes = new LinkedHashMap<>();
-    private final Map<ListKey, WaitingList> waitingLists = new LinkedHashMap<>();
-    private final Map<Requirement, List<WaitingList>> listsByRequirement = new HashMap<>();
-    private final Map<Requirement, Requirement> requirements = new HashMap<>();
-    private final Map<BaseRequirementKey, Requirement> baseRequirements = new HashMap<>();
-    private final TimerQueue timers = new TimerQueue();
-    private final Map<String, int[]> staffedSlots = new HashMap<>();
-    private final Map<String, int[]> waitingCounts = new HashMap<>();
-    private final Map<String, Long> handleTimeMillis = new HashMap<>();
-    private final EnumMap<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
+    final Map<IndexKey, AgentIndex> indexes = new LinkedHashMap<>();
+    final Map<ListKey, WaitingList> waitingLists = new LinkedHashMap<>();
+    final Map<Requirement, List<WaitingList>> listsByRequirement = new HashMap<>();
+    final Map<Requirement, Requirement> requirements = new HashMap<>();
+    final Map<BaseRequirementKey, Requirement> baseRequirements = new HashMap<>();
+    final TimerQueue timers = new TimerQueue();
+    final Map<String, int[]> staffedSlots = new HashMap<>();
+    final Map<String, int[]> waitingCounts = new HashMap<>();
+    final Map<String, Long> handleTimeMillis = new HashMap<>();
+    final EnumMap<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
 
-    private long nowMillis;
+    long nowMillis;
     /** {@link #nowMillis} as an instant, made once per step instead of once per decision. */
-    private Instant now;
-    private long sequence;
-    private long timerSequence;
-    private long waitSequence;
-    private long offerSequence;
-    private String cause;
-    private List<RoutingDecision> out = new ArrayList<>();
+    Instant now;
+    long sequence;
+    long timerSequence;
+    long waitSequence;
+    long offerSequence;
+    String cause;
+    List<RoutingDecision> out = new ArrayList<>();
 
-    private record IndexKey(Requirement requirement, SelectionStrategy strategy) {
+    record IndexKey(Requirement requirement, SelectionStrategy strategy) {
     }
 
-    private record ListKey(String queueId, Requirement requirement) {
+    record ListKey(String queueId, Requirement requirement) {
     }
 
     /** What a contact's base requirement is made of: its queue, the rule's extra skills, channel and language. */
@@ -101,7 +101,7 @@ public final class RoutingEngine {
     }
 
     /** A customer key with the customer's last agent, as an identity links to them. */
-    private record CustomerLink(String key, LastAgent lastAgent) {
+    record CustomerLink(String key, LastAgent lastAgent) {
     }
 
     /** The agent who last accepted or wrapped up a contact of a customer; each contact holds its customer's. */
@@ -172,6 +172,29 @@ public final class RoutingEngine {
             offerWorkTo(a);
         }
         return finish();
+    }
+
+    /**
+     * The engine's state as bytes: deterministic (equal states give equal bytes), versioned and checksummed.
+     * {@link #restore} with the same config gives an engine that decides exactly as this one from here on.
+     *
+     * @throws SnapshotException in the rare state a snapshot cannot describe (a contact still in a queue that a config
+     *                           reload removed, kept because no other queue takes its channel); try again later
+     */
+    public byte[] snapshot() {
+        return EngineSnapshot.write(this);
+    }
+
+    /**
+     * The engine a {@link #snapshot()} describes, under the config it was taken with.
+     *
+     * @param config the config whose version the snapshot names
+     * @throws SnapshotException when the bytes are damaged, of another format version, or of another domain or config
+     *                           version; nothing is guessed
+     */
+    public static RoutingEngine restore(String domain, RoutingConfig config, byte[] snapshot) {
+        return EngineSnapshot.read(Objects.requireNonNull(snapshot, "snapshot"), Objects.requireNonNull(domain, "domain"),
+                config.validated());
     }
 
     /** When the next timer is due, so the caller knows when to call {@link #advanceTo}. */
@@ -763,7 +786,7 @@ public final class RoutingEngine {
      * The one instance of an equal requirement. Contacts, lists and indexes share it, so the lookups keyed by
      * requirement compare by identity instead of comparing skill maps.
      */
-    private Requirement canonical(Requirement r) {
+    Requirement canonical(Requirement r) {
         Requirement known = requirements.putIfAbsent(r, r);
         return known != null ? known : r;
     }
@@ -897,6 +920,12 @@ public final class RoutingEngine {
     }
 
     private void waitInList(ContactState c) {
+        placeInList(c, waitingList(c).entryFor(c, ++waitSequence));
+        c.status = ContactStatus.WAITING;
+    }
+
+    /** The waiting list of the contact's queue and requirement, made (with its agent index) on first use. */
+    private WaitingList waitingList(ContactState c) {
         ListKey key = new ListKey(c.queue.id(), c.requirement);
         WaitingList list = waitingLists.get(key);
         if (list == null) {
@@ -905,11 +934,15 @@ public final class RoutingEngine {
             waitingLists.put(key, list);
             listsOf(c.requirement).add(list);
         }
-        WaitingList.Entry e = list.entryFor(c, ++waitSequence);
+        return list;
+    }
+
+    /** Puts the contact in its waiting list at the entry's place. */
+    void placeInList(ContactState c, WaitingList.Entry e) {
+        WaitingList list = waitingList(c);
         list.add(e);
         c.waitingList = list;
         c.waitingEntry = e;
-        c.status = ContactStatus.WAITING;
         waitingCounts.computeIfAbsent(c.queue.id(), q -> new int[Channel.values().length])[c.channel.ordinal()]++;
     }
 
@@ -999,7 +1032,7 @@ public final class RoutingEngine {
 
     // ------------------------------------------------------------------ indexes
 
-    private AgentIndex index(Requirement requirement, SelectionStrategy strategy) {
+    AgentIndex index(Requirement requirement, SelectionStrategy strategy) {
         IndexKey key = new IndexKey(requirement, strategy);
         AgentIndex index = indexes.get(key);
         if (index == null) {
@@ -1023,12 +1056,12 @@ public final class RoutingEngine {
     }
 
     /** The waiting lists of a requirement, in creation order: one list object per requirement, shared with agents. */
-    private List<WaitingList> listsOf(Requirement requirement) {
+    List<WaitingList> listsOf(Requirement requirement) {
         return listsByRequirement.computeIfAbsent(requirement, r -> new ArrayList<>());
     }
 
     /** Ranks every agent by id, for the indexes' tie-break; the indexes are rebuilt after. */
-    private void rankAgentIds() {
+    void rankAgentIds() {
         List<AgentState> byId = new ArrayList<>(agents.values());
         byId.sort((x, y) -> x.id().compareTo(y.id()));
         for (int i = 0; i < byId.size(); i++) {
@@ -1050,7 +1083,7 @@ public final class RoutingEngine {
         }
     }
 
-    private void countStaffing(AgentState a, int sign) {
+    void countStaffing(AgentState a, int sign) {
         for (Queue q : queues.values()) {
             int[] slots = staffedSlots.computeIfAbsent(q.id(), id -> new int[Channel.values().length]);
             for (Channel ch : q.channels()) {
@@ -1303,7 +1336,7 @@ public final class RoutingEngine {
         return link;
     }
 
-    private CustomerLink linkTo(String customerKey) {
+    CustomerLink linkTo(String customerKey) {
         return new CustomerLink(customerKey, lastAgents.computeIfAbsent(customerKey, k -> new LastAgent()));
     }
 
@@ -1313,7 +1346,7 @@ public final class RoutingEngine {
     }
 
     /** The open contacts of customer threads on a channel, by conversation. */
-    private Map<String, ContactState> openOn(Channel channel) {
+    Map<String, ContactState> openOn(Channel channel) {
         return openByConversation.computeIfAbsent(channel, ch -> new HashMap<>());
     }
 

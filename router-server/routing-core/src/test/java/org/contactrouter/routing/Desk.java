@@ -30,7 +30,7 @@ public final class Desk {
 
     public static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
 
-    public final RoutingEngine engine;
+    public RoutingEngine engine;
     public final List<RoutingDecision> log = new ArrayList<>();
     private Instant now;
     private long eventSequence;
@@ -42,6 +42,20 @@ public final class Desk {
     public Desk(RoutingConfig config, Instant start) {
         this.now = start;
         this.engine = new RoutingEngine(config, start);
+    }
+
+    /**
+     * Replaces the engine by one restored from its snapshot, as a router taking over a partition would, and checks
+     * that the restored engine's snapshot is byte for byte the one it was restored from.
+     */
+    public void restoreFromSnapshot() {
+        byte[] snapshot = engine.snapshot();
+        engine = RoutingEngine.restore(engine.domain, engine.config(), snapshot);
+        engine.checkInvariants();
+        byte[] again = engine.snapshot();
+        if (!java.util.Arrays.equals(snapshot, again)) {
+            throw new AssertionError("the restored engine's snapshot differs from the one it was restored from");
+        }
     }
 
     public Instant now() {
