@@ -41,8 +41,13 @@ public final class KafkaTopics {
     public static final String AGENT_ACTIONS = "agent.actions";
     /** Configuration versions to apply. */
     public static final String ROUTING_CONFIG = "routing.config";
-    /** The router's sequenced input log; kept forever (state is rebuilt by replaying it). */
+    /**
+     * The router's sequenced input log: state is the latest snapshot plus the journal after it. Kept for
+     * {@link #JOURNAL_RETENTION}, far longer than the snapshot interval; the ledger keeps the decisions for good.
+     */
     public static final String ROUTING_JOURNAL = "routing.journal";
+    /** Each partition's latest routing state, in parts; compacted by partition and part. */
+    public static final String ROUTING_SNAPSHOTS = "routing.snapshots";
     /** The router's decisions; kept forever, it is the audit log. */
     public static final String ROUTING_DECISIONS = "routing.decisions";
     /** Outbound replies to the channels. */
@@ -56,8 +61,15 @@ public final class KafkaTopics {
 
     /** All of the router's topics, in the order above. */
     public static final List<String> ALL = List.of(
-            CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, ROUTING_JOURNAL, ROUTING_DECISIONS, MESSAGES_OUT,
-            MESSAGES_STATUS, OPS_FLOOR, AGENT_SIGNOUTS);
+            CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, ROUTING_JOURNAL, ROUTING_SNAPSHOTS, ROUTING_DECISIONS,
+            MESSAGES_OUT, MESSAGES_STATUS, OPS_FLOOR, AGENT_SIGNOUTS);
+
+    /**
+     * How long the journal is kept. Restore needs only the journal after the latest snapshot, which is at most
+     * minutes old (see RoutingLoop's snapshot policy); a week leaves room to investigate by replay. The routing
+     * decisions, and the ledger written from them, are kept for good.
+     */
+    public static final Duration JOURNAL_RETENTION = Duration.ofDays(7);
 
     /** Topic configs for the topics that are kept forever. */
     static final Map<String, String> RETAINED_FOREVER = Map.of(
@@ -73,9 +85,11 @@ public final class KafkaTopics {
     /** The configs a topic is created with (those not given take the broker's defaults). */
     public static Map<String, String> configsOf(String topic) {
         return switch (topic) {
-            case ROUTING_JOURNAL, ROUTING_DECISIONS -> RETAINED_FOREVER;
+            case ROUTING_DECISIONS -> RETAINED_FOREVER;
+            case ROUTING_JOURNAL -> Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(JOURNAL_RETENTION.toMillis()),
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             case CONTACTS_IN, AGENT_ACTIONS, ROUTING_CONFIG, MESSAGES_OUT, MESSAGES_STATUS -> Map.of();
-            case OPS_FLOOR, AGENT_SIGNOUTS -> Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            case OPS_FLOOR, AGENT_SIGNOUTS, ROUTING_SNAPSHOTS -> Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.SEGMENT_MS_CONFIG, "3600000");
             default -> throw new IllegalArgumentException("Not a router topic: " + topic + " (topics: " + ALL + ")");
         };

@@ -38,15 +38,15 @@ public record JournalEntry(String domain, Instant now, ContactEvent event, Confi
         }
     }
 
-    static JournalEntry event(ContactEvent event, Instant now) {
+    public static JournalEntry event(ContactEvent event, Instant now) {
         return new JournalEntry(event.domain(), now, event, null);
     }
 
-    static JournalEntry tick(String domain, Instant now) {
+    public static JournalEntry tick(String domain, Instant now) {
         return new JournalEntry(domain, now, null, null);
     }
 
-    static JournalEntry config(String domain, ConfigSnapshot config, Instant now) {
+    public static JournalEntry config(String domain, ConfigSnapshot config, Instant now) {
         return new JournalEntry(domain, now, null, config);
     }
 
@@ -54,7 +54,7 @@ public record JournalEntry(String domain, Instant now, ContactEvent event, Confi
         return event != null ? "event" : config != null ? "config" : "tick";
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         ObjectNode node = JSON.createObjectNode();
         node.put("kind", kind());
         node.put("domain", domain);

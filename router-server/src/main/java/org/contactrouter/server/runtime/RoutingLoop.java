@@ -17,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -39,6 +41,7 @@ import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -57,6 +60,7 @@ import org.contactrouter.events.OutboundMessageJson;
 import org.contactrouter.routing.RoutingConfig;
 import org.contactrouter.routing.RoutingDecision;
 import org.contactrouter.routing.RoutingEngine;
+import org.contactrouter.routing.SnapshotException;
 import org.contactrouter.server.RouterMeters;
 import org.contactrouter.server.kafka.KafkaClients;
 import org.contactrouter.server.kafka.KafkaTopics;
@@ -83,7 +87,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingLoop.class);
     private static final Duration MAX_POLL = Duration.ofMillis(200);
     /** The domain of a journal entry that concerns the whole partition: the latest config published to it. */
-    static final String PARTITION = "*";
+    public static final String PARTITION = "*";
     private static final List<String> INPUTS = List.of(KafkaTopics.CONTACTS_IN, KafkaTopics.AGENT_ACTIONS,
             KafkaTopics.ROUTING_CONFIG);
 
@@ -100,6 +104,17 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     private final Map<Integer, Floor> floorsHandedOn = new HashMap<>();
     private final BiConsumer<Integer, Floor> onFloor;
     private final Map<Integer, PartitionState> partitions = new ConcurrentHashMap<>();
+    /** Partitions taken away by a rebalance, kept in case they come back: then only the journal after them is read. */
+    private final Map<Integer, PartitionState> parked = new HashMap<>();
+    private final SnapshotPolicy snapshots;
+    private final Map<Integer, Restored> restores = new ConcurrentHashMap<>();
+    /** Parsed configs by version: a large config is parsed once, not once per domain and restore. */
+    private final Map<String, RoutingConfig> parsedConfigs = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RoutingConfig> eldest) {
+            return size() > 4;
+        }
+    };
     private volatile boolean running = true;
     private final Restarts restarts = new Restarts("routing");
     private volatile boolean ready;
@@ -111,6 +126,14 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         final int partition;
         ConfigSnapshot latest;
         final Map<String, Domain> domains = new TreeMap<>();
+        /** Where the journal continues after the committed state: a snapshot taken now covers up to here. */
+        long journalEnd;
+        /** The journal record sent last in the open transaction; its offset moves {@link #journalEnd} on commit. */
+        Future<RecordMetadata> lastJournalSend;
+        long entriesSinceSnapshot;
+        Instant lastSnapshotAt;
+        int lastSnapshotBytes;
+        int lastSnapshotParts;
 
         PartitionState(int partition) {
             this.partition = partition;
@@ -119,7 +142,26 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
 
     private static final class Domain {
         RoutingEngine engine;
-        String configVersion;
+        ConfigSnapshot config;
+    }
+
+    /**
+     * When a partition's state is snapshotted: after {@code everyEntries} journal entries, or after as many entries as
+     * a hundredth of the last snapshot's size in bytes, whichever is more (so a large state is written less often and
+     * its cost per entry stays bounded), and at the latest {@code maxAge} after an entry that no snapshot covers yet.
+     * The journal is kept far longer than {@code maxAge} ({@link KafkaTopics#JOURNAL_RETENTION}).
+     */
+    public record SnapshotPolicy(long everyEntries, Duration maxAge) {
+        public static final SnapshotPolicy DEFAULT = new SnapshotPolicy(10_000, Duration.ofMinutes(10));
+
+        boolean due(PartitionState ps, Instant now) {
+            return ps.entriesSinceSnapshot > 0 && (ps.entriesSinceSnapshot >= Math.max(everyEntries,
+                    ps.lastSnapshotBytes / 100) || !now.isBefore(ps.lastSnapshotAt.plus(maxAge)));
+        }
+    }
+
+    /** How one partition was last restored: from which snapshot (-1: none) and how many journal entries after it. */
+    public record Restored(int partition, long snapshotJournalOffset, long tailEntries, boolean fromOwnState) {
     }
 
     /**
@@ -134,6 +176,14 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     public RoutingLoop(KafkaClients kafka, String instanceId, Clock clock, ConfigSnapshot localConfig,
                        Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics,
                        BiConsumer<Integer, Floor> onFloor) {
+        this(kafka, instanceId, clock, localConfig, onCommitted, metrics, onFloor, SnapshotPolicy.DEFAULT);
+    }
+
+    /** As above, with its own snapshot policy (tests take snapshots often). */
+    public RoutingLoop(KafkaClients kafka, String instanceId, Clock clock, ConfigSnapshot localConfig,
+                       Consumer<List<RoutingDecision>> onCommitted, MeterRegistry metrics,
+                       BiConsumer<Integer, Floor> onFloor, SnapshotPolicy snapshots) {
+        this.snapshots = snapshots;
         this.onFloor = onFloor;
         this.kafka = kafka;
         this.instanceId = instanceId;
@@ -202,6 +252,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     /** One run with one consumer and one transactional producer, until closed, fenced or an error. */
     private void runOnce() {
         partitions.clear(); // what a previous run had is restored again on assignment
+        parked.clear();
         floorsHandedOn.clear();
         try (KafkaConsumer<String, byte[]> c = kafka.consumer(consumerSettings(), new StringDeserializer(),
                 new ByteArrayDeserializer());
@@ -238,12 +289,16 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                          ConsumerRecords<String, byte[]> records) {
         Instant now = clock.instant();
         List<Tick> ticks = dueTicks(now);
-        if (records.isEmpty() && ticks.isEmpty()) {
+        List<PartitionState> snapshotDue = partitions.values().stream().filter(ps -> snapshots.due(ps, now)).toList();
+        if (records.isEmpty() && ticks.isEmpty() && snapshotDue.isEmpty()) {
             return;
         }
         List<RoutingDecision> committed = new ArrayList<>();
         producer.beginTransaction();
         try {
+            for (PartitionState ps : snapshotDue) {
+                snapshot(ps, producer, now);
+            }
             for (ConsumerRecord<String, byte[]> r : records) {
                 PartitionState ps = partitions.get(r.partition());
                 if (ps == null) {
@@ -260,6 +315,17 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
             }
             producer.commitTransaction();
+            for (PartitionState ps : partitions.values()) {
+                if (ps.lastJournalSend != null) {
+                    ps.journalEnd = ps.lastJournalSend.get().offset() + 1; // complete: the commit flushed it
+                    ps.lastJournalSend = null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted after a commit", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KafkaException("a committed journal record has no offset", e.getCause());
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             throw e;
         } catch (KafkaException e) {
@@ -410,7 +476,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 reject(r, e);
                 return entries;
             }
-            if (snapshot == null || ConfigLoader.load(snapshot).hasErrors()) {
+            if (snapshot == null || !isValid(snapshot)) {
                 reject(r, new IllegalArgumentException("not a valid config snapshot"));
                 return entries;
             }
@@ -419,7 +485,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             }
             entries.add(JournalEntry.config(PARTITION, snapshot, now));
             for (Map.Entry<String, Domain> d : ps.domains.entrySet()) {
-                if (!snapshot.version().equals(d.getValue().configVersion)) {
+                if (!snapshot.version().equals(d.getValue().config.version())) {
                     entries.add(JournalEntry.config(d.getKey(), snapshot, now));
                 }
             }
@@ -444,7 +510,9 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         long started = System.nanoTime();
         List<RoutingDecision> decisions = apply(ps, entry);
         decisionDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_JOURNAL, ps.partition, entry.domain(), entry.toBytes()));
+        ps.lastJournalSend = producer.send(new ProducerRecord<>(KafkaTopics.ROUTING_JOURNAL, ps.partition,
+                entry.domain(), entry.toBytes()));
+        ps.entriesSinceSnapshot++;
         byte[] ofItsInput = Integer.toString(decisions.size()).getBytes(StandardCharsets.US_ASCII);
         for (RoutingDecision d : decisions) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(KafkaTopics.ROUTING_DECISIONS, ps.partition,
@@ -465,15 +533,14 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
     }
 
     /** Applies one journal entry to its engine: the same code for live processing and for replay. */
-    private static List<RoutingDecision> apply(PartitionState ps, JournalEntry entry) {
+    private List<RoutingDecision> apply(PartitionState ps, JournalEntry entry) {
         if (entry.domain().equals(PARTITION)) {
             ps.latest = entry.config();
             return List.of();
         }
         Domain d = ps.domains.get(entry.domain());
         if (entry.config() != null) {
-            RoutingConfig config = ConfigLoader.load(entry.config()).config().orElseThrow(() ->
-                    new IllegalStateException("journal holds invalid config " + entry.config().version()));
+            RoutingConfig config = parsed(entry.config());
             List<RoutingDecision> decisions = List.of();
             if (d == null) {
                 d = new Domain();
@@ -482,7 +549,7 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             } else {
                 decisions = d.engine.applyConfig(config, entry.now());
             }
-            d.configVersion = config.version();
+            d.config = entry.config();
             return decisions;
         }
         if (d == null) {
@@ -557,34 +624,171 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         partitions.putAll(restore(new TreeSet<>(partitions.keySet())));
     }
 
-    /** Rebuilds the engines of the given partitions from their committed journal, with one reader for all. */
+    /**
+     * Rebuilds the state of the given partitions: from the state this instance had when a rebalance took them away,
+     * or else from their latest snapshot (or nothing), plus the committed journal after it. One reader for all.
+     */
     private Map<Integer, PartitionState> restore(Set<Integer> numbers) {
         long started = System.nanoTime();
         Map<Integer, PartitionState> restored = new TreeMap<>();
-        List<TopicPartition> tps = new ArrayList<>();
-        for (Integer p : numbers) {
-            restored.put(p, new PartitionState(p));
-            tps.add(new TopicPartition(KafkaTopics.ROUTING_JOURNAL, p));
-        }
         long entries = 0;
         try (KafkaConsumer<String, byte[]> reader = kafka.consumer(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "router-restore-" + instanceId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            Map<TopicPartition, Long> from = new HashMap<>();
+            Map<Integer, Long> snapshotAt = new HashMap<>();
+            Set<Integer> own = new TreeSet<>();
+            for (Integer p : numbers) {
+                PartitionState kept = parked.remove(p);
+                PartitionState ps = kept != null ? kept : fromSnapshot(reader, p);
+                if (kept != null) {
+                    own.add(p);
+                }
+                restored.put(p, ps);
+                snapshotAt.put(p, ps.domains.isEmpty() && ps.journalEnd == 0 ? -1 : ps.journalEnd);
+                from.put(new TopicPartition(KafkaTopics.ROUTING_JOURNAL, p), ps.journalEnd);
+            }
+            List<TopicPartition> tps = new ArrayList<>(from.keySet());
             reader.assign(tps);
-            reader.seekToBeginning(tps);
+            Map<TopicPartition, Long> begin = reader.beginningOffsets(tps);
             Map<TopicPartition, Long> end = reader.endOffsets(tps);
+            for (TopicPartition tp : tps) {
+                if (begin.get(tp) > from.get(tp)) {
+                    throw new IllegalStateException("the journal of partition " + tp.partition() + " starts at offset "
+                            + begin.get(tp) + ", but its state is known only up to offset " + from.get(tp)
+                            + ": journal entries were deleted before a snapshot covered them (was routing.journal's"
+                            + " retention lowered, or routing.snapshots deleted?). Restore routing.snapshots, or"
+                            + " recreate the topics (losing the routing state).");
+                }
+                reader.seek(tp, from.get(tp));
+            }
+            Map<Integer, Long> tail = new HashMap<>();
             while (tps.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
                 // Short polls: the last fetch often returns only a transaction marker, with no record to wait for.
                 for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(50))) {
-                    apply(restored.get(r.partition()), JournalEntry.fromBytes(r.value()));
+                    PartitionState ps = restored.get(r.partition());
+                    apply(ps, JournalEntry.fromBytes(r.value()));
+                    ps.journalEnd = r.offset() + 1;
+                    tail.merge(r.partition(), 1L, Long::sum);
                     entries++;
                 }
             }
+            Instant now = clock.instant();
+            for (PartitionState ps : restored.values()) {
+                long read = tail.getOrDefault(ps.partition, 0L);
+                ps.entriesSinceSnapshot += read;
+                if (ps.lastSnapshotAt == null) {
+                    ps.lastSnapshotAt = now;
+                }
+                long snapshotOffset = snapshotAt.get(ps.partition);
+                restores.put(ps.partition, new Restored(ps.partition, own.contains(ps.partition) ? -1 : snapshotOffset,
+                        read, own.contains(ps.partition)));
+            }
         }
-        LOG.info("partitions {} restored from {} journal entries in {} ms", numbers, entries,
-                (System.nanoTime() - started) / 1_000_000);
+        LOG.info("partitions {} restored in {} ms: {} journal entries read after their snapshots", numbers,
+                (System.nanoTime() - started) / 1_000_000, entries);
         return restored;
+    }
+
+    /**
+     * A partition's state from its latest snapshot, or empty when it has none. A snapshot this router cannot read
+     * (another format version, damaged) is logged and passed over for a replay of the whole journal, which restore
+     * refuses if retention has already deleted its beginning: never a wrong state.
+     */
+    private PartitionState fromSnapshot(KafkaConsumer<String, byte[]> reader, int partition) {
+        PartitionState ps = new PartitionState(partition);
+        Optional<PartitionSnapshot.Found> found = PartitionSnapshot.latest(reader, partition);
+        if (found.isEmpty()) {
+            return ps;
+        }
+        try {
+            PartitionSnapshot snapshot = PartitionSnapshot.fromBytes(found.get().bytes());
+            for (PartitionSnapshot.DomainState state : snapshot.domains()) {
+                ConfigSnapshot files = snapshot.configs().get(state.configVersion());
+                if (files == null) {
+                    throw new SnapshotException("domain " + state.domain() + " runs under config "
+                            + state.configVersion() + ", which the snapshot does not carry");
+                }
+                Domain d = new Domain();
+                d.config = files;
+                d.engine = RoutingEngine.restore(state.domain(), parsed(files), state.engine());
+                ps.domains.put(state.domain(), d);
+            }
+            ps.latest = snapshot.latest();
+            ps.journalEnd = snapshot.journalOffset();
+            ps.lastSnapshotBytes = found.get().bytes().length;
+            ps.lastSnapshotParts = found.get().parts();
+            return ps;
+        } catch (SnapshotException e) {
+            LOG.warn("the snapshot of partition {} cannot be used ({}); replaying its journal from the start instead",
+                    partition, e.getMessage());
+            PartitionState fresh = new PartitionState(partition);
+            fresh.lastSnapshotParts = found.get().parts();
+            return fresh;
+        }
+    }
+
+    /** Writes a partition's committed state to routing.snapshots in the open transaction. */
+    private void snapshot(PartitionState ps, KafkaProducer<String, byte[]> producer, Instant now) {
+        long started = System.nanoTime();
+        List<PartitionSnapshot.DomainState> domains = new ArrayList<>();
+        Map<String, ConfigSnapshot> configs = new TreeMap<>();
+        try {
+            for (Map.Entry<String, Domain> d : ps.domains.entrySet()) {
+                domains.add(new PartitionSnapshot.DomainState(d.getKey(), d.getValue().config.version(),
+                        d.getValue().engine.snapshot()));
+                configs.put(d.getValue().config.version(), d.getValue().config);
+            }
+        } catch (SnapshotException e) {
+            LOG.warn("partition {} cannot be snapshotted now ({}); trying again after more entries", ps.partition,
+                    e.getMessage());
+            ps.entriesSinceSnapshot = 0;
+            ps.lastSnapshotAt = now;
+            return;
+        }
+        PartitionSnapshot snapshot = new PartitionSnapshot(ps.journalEnd, now, ps.latest, configs, domains);
+        List<ProducerRecord<String, byte[]>> records = snapshot.records(ps.partition, ps.lastSnapshotParts);
+        int bytes = 0;
+        int parts = 0;
+        for (ProducerRecord<String, byte[]> r : records) {
+            producer.send(r);
+            if (r.value() != null) {
+                bytes += r.value().length;
+                parts++;
+            }
+        }
+        LOG.debug("partition {} snapshotted at journal offset {} after {} entries: {} bytes in {} parts, {} ms",
+                ps.partition, ps.journalEnd, ps.entriesSinceSnapshot, bytes, parts,
+                (System.nanoTime() - started) / 1_000_000);
+        ps.entriesSinceSnapshot = 0;
+        ps.lastSnapshotAt = now;
+        ps.lastSnapshotBytes = bytes;
+        ps.lastSnapshotParts = parts;
+    }
+
+    /** How each partition this instance routes was last restored (for tests and the log). */
+    public Map<Integer, Restored> restores() {
+        return new TreeMap<>(restores);
+    }
+
+    private RoutingConfig parsed(ConfigSnapshot files) {
+        RoutingConfig config = parsedConfigs.get(files.version());
+        if (config == null) {
+            config = ConfigLoader.load(files).config().orElseThrow(() ->
+                    new IllegalStateException("journal holds invalid config " + files.version()));
+            parsedConfigs.put(files.version(), config);
+        }
+        return config;
+    }
+
+    private boolean isValid(ConfigSnapshot files) {
+        if (parsedConfigs.containsKey(files.version())) {
+            return true;
+        }
+        var loaded = ConfigLoader.load(files);
+        loaded.config().ifPresent(c -> parsedConfigs.put(files.version(), c));
+        return !loaded.hasErrors();
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -592,7 +796,10 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             ready = false;
             for (TopicPartition tp : revoked) {
-                partitions.remove(tp.partition());
+                PartitionState ps = partitions.remove(tp.partition());
+                if (ps != null) {
+                    parked.put(tp.partition(), ps);
+                }
                 floorsHandedOn.remove(tp.partition());
             }
         }
@@ -611,7 +818,11 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
-            onPartitionsRevoked(lost);
+            ready = false;
+            for (TopicPartition tp : lost) {
+                partitions.remove(tp.partition()); // others may have moved on: not kept
+                floorsHandedOn.remove(tp.partition());
+            }
         }
     }
 

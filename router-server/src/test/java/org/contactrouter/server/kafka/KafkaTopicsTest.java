@@ -66,13 +66,15 @@ class KafkaTopicsTest {
             Map<String, Uuid> ids = topicIds(admin);
             assertThat(ids.get(KafkaTopics.CONTACTS_IN)).isEqualTo(preExisting);
 
-            for (String kept : List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS)) {
-                Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, kept)))
-                        .all().get().values().iterator().next();
-                assertThat(config.get("retention.ms").value()).as(kept).isEqualTo("-1");
-                assertThat(config.get("retention.bytes").value()).as(kept).isEqualTo("-1");
-                assertThat(config.get("cleanup.policy").value()).as(kept).isEqualTo("delete");
-            }
+            Config decisions = topicConfig(admin, KafkaTopics.ROUTING_DECISIONS);
+            assertThat(decisions.get("retention.ms").value()).isEqualTo("-1");
+            assertThat(decisions.get("retention.bytes").value()).isEqualTo("-1");
+            assertThat(decisions.get("cleanup.policy").value()).isEqualTo("delete");
+            assertThat(topicConfig(admin, KafkaTopics.ROUTING_JOURNAL).get("retention.ms").value())
+                    .as("the journal is kept a week: restore reads the tail after the latest snapshot")
+                    .isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
+            assertThat(topicConfig(admin, KafkaTopics.ROUTING_SNAPSHOTS).get("cleanup.policy").value())
+                    .isEqualTo("compact");
 
             KafkaTopics.ensureTopics(admin, 3, (short) 1);
             assertThat(topicIds(admin)).as("a second call recreates nothing").isEqualTo(ids);
@@ -132,15 +134,20 @@ class KafkaTopicsTest {
         assertThatThrownBy(() -> KafkaTopics.partitionFor(null, 6)).isInstanceOf(NullPointerException.class);
     }
 
+    private static Config topicConfig(Admin admin, String topic) throws Exception {
+        return admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+                .all().get().values().iterator().next();
+    }
+
     @Test
-    void topicConfigsKeepTheJournalAndDecisionsForever() {
+    void topicConfigsKeepTheDecisionsForever() {
         assertThat(KafkaTopics.ALL).containsExactly("contacts.in", "agent.actions", "routing.config",
-                "routing.journal", "routing.decisions", "messages.out", "messages.status", "ops.floor",
-                "agent.signouts");
+                "routing.journal", "routing.snapshots", "routing.decisions", "messages.out", "messages.status",
+                "ops.floor", "agent.signouts");
         Set<String> forever = KafkaTopics.ALL.stream()
                 .filter(t -> "-1".equals(KafkaTopics.configsOf(t).get("retention.ms")))
                 .collect(Collectors.toSet());
-        assertThat(forever).containsExactlyInAnyOrder(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS);
+        assertThat(forever).containsExactly(KafkaTopics.ROUTING_DECISIONS);
         assertThatThrownBy(() -> KafkaTopics.configsOf("other")).isInstanceOf(IllegalArgumentException.class);
     }
 
