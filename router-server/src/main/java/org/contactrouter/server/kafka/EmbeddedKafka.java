@@ -264,7 +264,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000");
+        // Routers ask for a 3 s session so a dead one's partitions move on quickly; Kafka's default minimum is 6 s.
+        p.put("group.min.session.timeout.ms", "1000");
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("transaction.remove.expired.transaction.cleanup.interval.ms", "60000");
         return p;
     }

@@ -111,6 +111,11 @@ public final class KafkaClients {
         return bootstrapServers;
     }
 
+    /** A client setting given by the operator ({@code kafka.client}), or null. */
+    public String setting(String name) {
+        return settings.get(name);
+    }
+
     /** An admin client: the base settings, then {@code own}. */
     public Admin admin(Map<String, Object> own) {
         return Admin.create(config(AdminClientConfig.configNames(), own));

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -254,7 +255,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         partitions.clear(); // what a previous run had is restored again on assignment
         parked.clear();
         floorsHandedOn.clear();
-        try (KafkaConsumer<String, byte[]> c = kafka.consumer(consumerSettings(), new StringDeserializer(),
+        int sessionTimeoutMs = sessionTimeoutMs();
+        try (KafkaConsumer<String, byte[]> c = kafka.consumer(consumerSettings(sessionTimeoutMs), new StringDeserializer(),
                 new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> producer = kafka.producer(producerSettings(), new StringSerializer(),
                      new ByteArraySerializer());
@@ -440,28 +442,65 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
             TransactionDescription mine = admin.describeTransactions(List.of(transactionalId()))
                     .description(transactionalId()).get();
             List<TopicPartition> written = new ArrayList<>();
-            for (String topic : List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_DECISIONS,
-                    KafkaTopics.MESSAGES_OUT, "__consumer_offsets")) {
+            List<String> topics = new ArrayList<>(WRITTEN);
+            topics.add("__consumer_offsets");
+            for (String topic : topics) {
                 admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                         .forEach(info -> written.add(new TopicPartition(topic, info.partition())));
             }
-            Map<TopicPartition, DescribeProducersResult.PartitionProducerState> states =
-                    admin.describeProducers(written).all().get();
-            for (Map.Entry<TopicPartition, DescribeProducersResult.PartitionProducerState> e : states.entrySet()) {
-                for (ProducerState ps : e.getValue().activeProducers()) {
-                    if (ps.producerId() == mine.producerId() && ps.producerEpoch() < mine.producerEpoch()
-                            && ps.currentTransactionStartOffset().isPresent()) {
-                        LOG.warn("aborting a transaction Kafka left open on {} (producer {} epoch {}, from offset {})",
-                                e.getKey(), ps.producerId(), ps.producerEpoch(), ps.currentTransactionStartOffset().getAsLong());
-                        admin.abortTransaction(new AbortTransactionSpec(e.getKey(), ps.producerId(),
-                                (short) ps.producerEpoch(), ps.coordinatorEpoch().orElse(-1))).all().get();
-                    }
-                }
-            }
+            abortOpen(admin, written, ps -> ps.producerId() == mine.producerId()
+                    && ps.producerEpoch() < mine.producerEpoch(), "Kafka left open");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("could not check for transactions Kafka left open; continuing", e.getCause());
+        }
+    }
+
+    /** The topics the routing loop writes in its transactions. */
+    private static final List<String> WRITTEN = List.of(KafkaTopics.ROUTING_JOURNAL, KafkaTopics.ROUTING_SNAPSHOTS,
+            KafkaTopics.ROUTING_DECISIONS, KafkaTopics.MESSAGES_OUT);
+
+    /**
+     * Aborts the transactions left open on partitions this instance has just been given, by the instance that had
+     * them. That one is gone from the group (dead, or paused past its session), so its transaction can never commit:
+     * Kafka fences its offset commit by the group's generation. Left open, it would hide everything written after it
+     * from read_committed readers (the desktops' feed, the ledger) until it timed out; aborted, the takeover is over
+     * when this instance has restored the partitions.
+     */
+    private void abortStrandedTransactions(Set<Integer> numbers) {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> written = new ArrayList<>();
+        for (String topic : WRITTEN) {
+            for (Integer p : numbers) {
+                written.add(new TopicPartition(topic, p));
+            }
+        }
+        try (Admin admin = kafka.admin(Map.of())) {
+            abortOpen(admin, written, ps -> true, "its previous owner left open");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("could not check for transactions left open on partitions {}; continuing", numbers, e.getCause());
+        }
+    }
+
+    private static void abortOpen(Admin admin, List<TopicPartition> partitions,
+                                  java.util.function.Predicate<ProducerState> whose, String why)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        Map<TopicPartition, DescribeProducersResult.PartitionProducerState> states =
+                admin.describeProducers(partitions).all().get();
+        for (Map.Entry<TopicPartition, DescribeProducersResult.PartitionProducerState> e : states.entrySet()) {
+            for (ProducerState ps : e.getValue().activeProducers()) {
+                if (ps.currentTransactionStartOffset().isPresent() && whose.test(ps)) {
+                    LOG.warn("aborting a transaction {} on {} (producer {} epoch {}, from offset {})", why, e.getKey(),
+                            ps.producerId(), ps.producerEpoch(), ps.currentTransactionStartOffset().getAsLong());
+                    admin.abortTransaction(new AbortTransactionSpec(e.getKey(), ps.producerId(),
+                            (short) ps.producerEpoch(), ps.coordinatorEpoch().orElse(-1))).all().get();
+                }
+            }
         }
     }
 
@@ -811,6 +850,9 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
                 numbers.add(tp.partition());
             }
             numbers.removeAll(partitions.keySet());
+            Set<Integer> fromOthers = new TreeSet<>(numbers);
+            fromOthers.removeAll(parked.keySet());
+            abortStrandedTransactions(fromOthers);
             partitions.putAll(restore(numbers));
             // Ready once this instance has joined the group and restored what it was given (possibly nothing).
             ready = true;
@@ -830,7 +872,40 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         return "router-" + instanceId;
     }
 
-    private Map<String, Object> consumerSettings() {
+    /**
+     * The session timeout of the routing consumer: how long a dead instance holds its partitions before the others
+     * take them over. {@link #SESSION_TIMEOUT}, or the broker's {@code group.min.session.timeout.ms} when that is
+     * higher (Kafka's default minimum is 6 s; the embedded broker allows 1 s); a {@code session.timeout.ms} in
+     * {@code kafka.client} is used as it is.
+     */
+    private int sessionTimeoutMs() {
+        Object configured = kafka.setting(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        if (configured != null) {
+            return Integer.parseInt(configured.toString());
+        }
+        try (Admin admin = kafka.admin(Map.of())) {
+            String node = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).iterator().next().idString();
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node);
+            var entry = admin.describeConfigs(List.of(broker)).all().get(10, TimeUnit.SECONDS).get(broker)
+                    .get("group.min.session.timeout.ms");
+            int minimum = entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
+            return Math.max((int) SESSION_TIMEOUT.toMillis(), minimum);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FALLBACK_SESSION_TIMEOUT_MS;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | RuntimeException e) {
+            LOG.warn("cannot read the broker's group.min.session.timeout.ms ({}); session timeout {} ms", e.toString(),
+                    FALLBACK_SESSION_TIMEOUT_MS);
+            return FALLBACK_SESSION_TIMEOUT_MS;
+        }
+    }
+
+    /** The session timeout aimed at: takeover of a dead instance's partitions is this plus the restore. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+    private static final int FALLBACK_SESSION_TIMEOUT_MS = 10_000;
+
+    private Map<String, Object> consumerSettings(int sessionTimeoutMs) {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "router");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "router-" + instanceId);
@@ -843,8 +918,8 @@ public final class RoutingLoop implements Runnable, AutoCloseable {
         // The range assignor gives one instance the same partition number of every input topic (co-partitioning).
         p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(250, sessionTimeoutMs / 4));
         return p;
     }
 
